@@ -1,0 +1,40 @@
+using FunctionCompute.Runtime.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace SampleFunctions;
+
+/// <summary>
+/// The sample function app: one package, several handlers, routed by the function's <c>handler</c>
+/// setting in s.yaml (FC sends it as <c>x-fc-function-handler</c>).
+/// </summary>
+public static class SampleApp
+{
+    /// <summary>Builds the app; tests pass <paramref name="configure"/> to listen on a free loopback port.</summary>
+    public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
+    {
+        var builder = FunctionApp.CreateBuilder(args, configure);
+        // Web endpoints answer with source-generated JSON (no reflection under Native AOT).
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJson.Default));
+        var app = builder.Build();
+
+        // Event functions.
+        app.MapEvent("echo", Echo.Handle);
+        app.MapEvent("greet", Greet.Handle, SampleJson.Default.GreetEvent, SampleJson.Default.GreetResult);
+        app.MapEvent("context", ContextInfo.Handle, SampleJson.Default.ContextQuery, SampleJson.Default.ContextSummary);
+        app.MapEvent("sleep", Sleep.HandleAsync, SampleJson.Default.SleepEvent, SampleJson.Default.SleepResult);
+        app.MapEvent("fail", Fail.Handle);
+        // OSS samples (oss-put-object and friends) are registered here too, each in its own file under Oss/.
+
+        // Web functions (HTTP trigger): plain ASP.NET Core endpoints with the FC context at hand.
+        app.MapGet("/whoami", WhoAmI.Handle);
+
+        var lifecycleLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SampleFunctions");
+        app.OnInitialize(context => lifecycleLog.LogInformation("initialized function {Function} in {Region}", context.FunctionParam.FunctionName, context.Region));
+        app.OnPreStop(context =>
+        {
+            lifecycleLog.LogInformation("pre-stop: nothing to flush");
+            return Task.CompletedTask;
+        });
+        return app;
+    }
+}

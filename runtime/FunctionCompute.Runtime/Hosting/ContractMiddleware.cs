@@ -1,0 +1,76 @@
+using FunctionCompute.Runtime.Contract;
+using FunctionCompute.Runtime.Invocation;
+using FunctionCompute.Runtime.Logging;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionCompute.Runtime.Hosting;
+
+/// <summary>
+/// The first thing every request meets: FC's control calls (invoke, initialize, pre-stop, pre-freeze)
+/// are answered here and never reach the app's endpoints; HTTP calls go on to the app with their
+/// <see cref="Context.IFcContext"/> attached.
+/// </summary>
+internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, FunctionAppOptions options, FcLogWriter log, ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger("FunctionCompute.Runtime");
+
+    /// <summary>The same middleware in front of <paramref name="inner"/> (the pipeline is only known when it is built).</summary>
+    public ContractMiddleware WithNext(RequestDelegate inner) => new(inner, invoker, options, log, loggerFactory);
+
+    public Task InvokeAsync(HttpContext http) => ContractCall.Classify(http.Request, invoker.HasEventHandlers) switch
+    {
+        CallKind.Invoke => invoker.InvokeEventAsync(http),
+        CallKind.Http => HandleHttpAsync(http),
+        var hook => invoker.RunHookAsync(http, hook),
+    };
+
+    private async Task HandleHttpAsync(HttpContext http)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var parsed = invoker.CreateContext(http, deadline.Token);
+        var context = parsed.Context;
+        if (context.FunctionParam.FunctionTimeout is > 0 and var seconds) deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
+        http.Features.Set<IFcContextFeature>(new FcContextFeature(context));
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit) bodyLimit.MaxRequestBodySize = options.MaxEventBytes;
+
+        // FC marks real invocations with a request id; a bare probe (s local's GET /) gets no log lines.
+        var isInvocation = http.Request.Headers.ContainsKey(FcHeaders.RequestId);
+        if (isInvocation) log.WriteLine(FcLogLines.InvokeStart(context.RequestId));
+        invoker.ReportProblems(parsed);
+        using var scope = InvocationScope.Enter(context);
+        http.Response.Headers[FcHeaders.Status] = "200";
+        try
+        {
+            await next(http);
+            if (IsUnansweredReadinessProbe(http))
+            {
+                http.Response.StatusCode = StatusCodes.Status200OK;
+                http.Response.ContentType = "text/plain; charset=utf-8";
+                await http.Response.WriteAsync("ready", http.RequestAborted);
+            }
+        }
+        catch (Exception exception) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            _logger.LogError(exception, "Unhandled exception in {Method} {Path}", http.Request.Method, http.Request.Path.Value);
+            await Invoker.WriteErrorAsync(http, exception, context, StatusCodes.Status500InternalServerError, _logger);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("The caller closed the connection before {Method} {Path} finished.", http.Request.Method, http.Request.Path.Value);
+        }
+        finally
+        {
+            if (isInvocation) log.WriteLine(FcLogLines.InvokeEnd(context.RequestId));
+        }
+    }
+
+    /// <summary>
+    /// <c>s local</c> and health checks wait for any answer to <c>GET /</c>; an event-only app has no
+    /// endpoint there, so the runtime answers it, unless the app mapped <c>/</c> itself.
+    /// </summary>
+    private static bool IsUnansweredReadinessProbe(HttpContext http) =>
+        http.Request.Path == "/" && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+        && !http.Response.HasStarted && http.Response.StatusCode == StatusCodes.Status404NotFound && http.GetEndpoint() is null;
+}

@@ -1,0 +1,99 @@
+using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime.Invocation;
+using FunctionCompute.Runtime.Logging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionCompute.Runtime.Hosting;
+
+/// <summary>
+/// Creates an ASP.NET Core app that serves FC's custom-runtime contract. Everything else is plain
+/// ASP.NET Core: map event handlers with <c>MapEvent</c>, web endpoints with <c>MapGet</c>/<c>MapPost</c>,
+/// and use the usual services, configuration and logging.
+/// </summary>
+public static class FunctionApp
+{
+    /// <summary>
+    /// A slim <see cref="WebApplicationBuilder"/> set up for FC: Kestrel on <c>0.0.0.0</c> and the port FC
+    /// names, FC's keep-alive and body limits, FC's log format for every <see cref="ILogger"/>, and the
+    /// contract's routing in front of the app's own endpoints.
+    /// </summary>
+    /// <param name="args">Command-line arguments (configuration overrides).</param>
+    /// <param name="configure">Adjusts the options read from the environment (tests pick port 0 and a log sink here).</param>
+    public static WebApplicationBuilder CreateBuilder(string[]? args = null, Action<FunctionAppOptions>? configure = null)
+    {
+        var options = FunctionAppOptions.FromEnvironment();
+        configure?.Invoke(options);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
+
+        // The port comes from FC's variables only: ASPNETCORE_HTTP_PORTS (8080 in the .NET container images) must not win.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(options.ListenAddress, options.Port);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
+            // Events enforce their own limit with a contract error; web requests get it per request.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+
+        var writer = new FcLogWriter(options.LogOutput, options.Clock);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new FcLoggerProvider(writer));
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(writer);
+        builder.Services.AddSingleton<EventHandlerRegistry>();
+        builder.Services.AddSingleton<FunctionLifecycle>();
+        builder.Services.AddSingleton<Invoker>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<IFcContext>(services =>
+            services.GetRequiredService<IHttpContextAccessor>().HttpContext?.GetFcContext()
+            ?? throw new InvalidOperationException("IFcContext is only available while a request is being handled."));
+        builder.Services.AddSingleton<IStartupFilter, ContractStartupFilter>();
+        return builder;
+    }
+
+    /// <summary>Puts the contract in front of the whole pipeline, and says where the runtime listens once it does.</summary>
+    private sealed class ContractStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            var services = app.ApplicationServices;
+            var middleware = new ContractMiddleware(
+                null!, services.GetRequiredService<Invoker>(), services.GetRequiredService<FunctionAppOptions>(),
+                services.GetRequiredService<FcLogWriter>(), services.GetRequiredService<ILoggerFactory>());
+            app.Use(inner => middleware.WithNext(inner).InvokeAsync);
+            ReportStart(services);
+            next(app);
+        };
+
+        private static void ReportStart(IServiceProvider services)
+        {
+            var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionCompute.Runtime");
+            lifetime.ApplicationStarted.Register(() =>
+            {
+                var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+                var handlers = services.GetRequiredService<EventHandlerRegistry>().Names;
+                logger.LogInformation("FC runtime listening on {Addresses}; event handlers: {Handlers}",
+                    addresses is null ? "?" : string.Join(", ", addresses),
+                    handlers.Count == 0 ? "none" : string.Join(", ", handlers.Order(StringComparer.Ordinal)));
+            });
+            lifetime.ApplicationStopping.Register(() => logger.LogInformation("FC runtime stopping: finishing in-flight invocations"));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime.Invocation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FunctionCompute.Runtime.Hosting;
+
+/// <summary>
+/// Registers event handlers and lifecycle callbacks on an app made by <see cref="FunctionApp.CreateBuilder"/>.
+/// Handlers are plain delegates: no reflection, so the app stays Native AOT clean.
+/// </summary>
+public static class FunctionAppExtensions
+{
+    /// <summary>Maps an event handler in the runtime's own shape (bytes in, <see cref="EventResult"/> out).</summary>
+    public static WebApplication MapEvent(this WebApplication app, string name, FcEventHandler handler)
+    {
+        app.Services.GetRequiredService<EventHandlerRegistry>().Add(name, handler);
+        return app;
+    }
+
+    /// <summary>Maps a raw handler: the event bytes as a stream in, the result stream out (like FC's <c>Stream Handle(Stream, IFcContext)</c>).</summary>
+    public static WebApplication MapEvent(this WebApplication app, string name, Func<Stream, IFcContext, Stream> handler) =>
+        app.MapEvent(name, (input, context) => new ValueTask<EventResult>(EventResult.FromStream(handler(input, context))));
+
+    /// <summary>Maps an asynchronous raw handler.</summary>
+    public static WebApplication MapEvent(this WebApplication app, string name, Func<Stream, IFcContext, Task<Stream>> handler) =>
+        app.MapEvent(name, async (input, context) => EventResult.FromStream(await handler(input, context)));
+
+    /// <summary>Maps a typed handler: the event is read as JSON into <typeparamref name="TEvent"/>, the result written as JSON.</summary>
+    public static WebApplication MapEvent<TEvent, TResult>(this WebApplication app, string name,
+        Func<TEvent, IFcContext, TResult> handler, JsonTypeInfo<TEvent> eventType, JsonTypeInfo<TResult> resultType) =>
+        app.MapEvent(name, async (input, context) =>
+            Serialize(handler(await DeserializeAsync(input, eventType, context.CancellationToken), context), resultType));
+
+    /// <summary>Maps an asynchronous typed handler.</summary>
+    public static WebApplication MapEvent<TEvent, TResult>(this WebApplication app, string name,
+        Func<TEvent, IFcContext, Task<TResult>> handler, JsonTypeInfo<TEvent> eventType, JsonTypeInfo<TResult> resultType) =>
+        app.MapEvent(name, async (input, context) =>
+            Serialize(await handler(await DeserializeAsync(input, eventType, context.CancellationToken), context), resultType));
+
+    /// <summary>Maps a typed handler whose JSON contracts come from a source-generated <see cref="JsonSerializerContext"/>.</summary>
+    public static WebApplication MapEvent<TEvent, TResult>(this WebApplication app, string name,
+        Func<TEvent, IFcContext, TResult> handler, JsonSerializerContext json) =>
+        app.MapEvent(name, handler, TypeInfo<TEvent>(json), TypeInfo<TResult>(json));
+
+    /// <summary>Maps an asynchronous typed handler whose JSON contracts come from a source-generated <see cref="JsonSerializerContext"/>.</summary>
+    public static WebApplication MapEvent<TEvent, TResult>(this WebApplication app, string name,
+        Func<TEvent, IFcContext, Task<TResult>> handler, JsonSerializerContext json) =>
+        app.MapEvent(name, handler, TypeInfo<TEvent>(json), TypeInfo<TResult>(json));
+
+    /// <summary>Runs <paramref name="initializer"/> once per instance, before the first invocation.</summary>
+    public static WebApplication OnInitialize(this WebApplication app, Func<IFcContext, Task> initializer)
+    {
+        app.Services.GetRequiredService<FunctionLifecycle>().Initializer = initializer;
+        return app;
+    }
+
+    /// <summary>Runs <paramref name="initializer"/> once per instance, before the first invocation.</summary>
+    public static WebApplication OnInitialize(this WebApplication app, Action<IFcContext> initializer) =>
+        app.OnInitialize(context => { initializer(context); return Task.CompletedTask; });
+
+    /// <summary>Runs <paramref name="preStop"/> when FC is about to stop the instance (flush buffers, close connections).</summary>
+    public static WebApplication OnPreStop(this WebApplication app, Func<IFcContext, Task> preStop)
+    {
+        app.Services.GetRequiredService<FunctionLifecycle>().PreStop = preStop;
+        return app;
+    }
+
+    /// <summary>Runs <paramref name="preFreeze"/> when FC 2.0 is about to freeze the instance.</summary>
+    public static WebApplication OnPreFreeze(this WebApplication app, Func<IFcContext, Task> preFreeze)
+    {
+        app.Services.GetRequiredService<FunctionLifecycle>().PreFreeze = preFreeze;
+        return app;
+    }
+
+    private static async ValueTask<TEvent> DeserializeAsync<TEvent>(Stream input, JsonTypeInfo<TEvent> type, CancellationToken token)
+    {
+        TEvent? value;
+        try
+        {
+            value = await JsonSerializer.DeserializeAsync(input, type, token);
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidEventException($"The event is not valid JSON for {typeof(TEvent).Name}: {exception.Message}", exception);
+        }
+        return value ?? throw new InvalidEventException($"The event is JSON null; expected {typeof(TEvent).Name}.");
+    }
+
+    private static EventResult Serialize<TResult>(TResult result, JsonTypeInfo<TResult> type) =>
+        EventResult.FromBytes(JsonSerializer.SerializeToUtf8Bytes(result, type), EventResult.Json);
+
+    private static JsonTypeInfo<T> TypeInfo<T>(JsonSerializerContext json) =>
+        json.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+        ?? throw new ArgumentException($"{json.GetType().Name} has no JSON contract for {typeof(T).Name}: add [JsonSerializable(typeof({typeof(T).Name}))].", nameof(json));
+}

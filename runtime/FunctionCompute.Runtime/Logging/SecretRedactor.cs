@@ -1,0 +1,21 @@
+using FunctionCompute.Credentials;
+
+namespace FunctionCompute.Runtime.Logging;
+
+/// <summary>Masks an invocation's access key secret and security token wherever they appear in a text.</summary>
+public static class SecretRedactor
+{
+    /// <summary>The text that replaces a secret.</summary>
+    public const string Mask = "***";
+
+    /// <summary>Returns <paramref name="text"/> with the secret and token of <paramref name="credentials"/> masked.</summary>
+    public static string Redact(string text, CloudCredentials? credentials)
+    {
+        if (credentials is null || credentials.IsEmpty || string.IsNullOrEmpty(text)) return text;
+        text = Replace(text, credentials.AccessKeySecret);
+        return credentials.SecurityToken is { } token ? Replace(text, token) : text;
+    }
+
+    private static string Replace(string text, string secret) =>
+        secret.Length > 0 && text.Contains(secret, StringComparison.Ordinal) ? text.Replace(secret, Mask, StringComparison.Ordinal) : text;
+}
