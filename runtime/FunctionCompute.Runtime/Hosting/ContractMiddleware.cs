@@ -54,7 +54,9 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         catch (Exception exception) when (!http.RequestAborted.IsCancellationRequested)
         {
             _logger.LogError(exception, "Unhandled exception in {Method} {Path}", http.Request.Method, http.Request.Path.Value);
-            await Invoker.WriteErrorAsync(http, exception, context, StatusCodes.Status500InternalServerError, _logger);
+            // A request Kestrel refused (body over the limit, malformed) keeps Kestrel's status; anything else is the app's fault.
+            var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+            await Invoker.WriteErrorAsync(http, exception, context, status, _logger);
         }
         catch (OperationCanceledException)
         {

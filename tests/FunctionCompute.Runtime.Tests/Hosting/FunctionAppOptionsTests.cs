@@ -1,0 +1,57 @@
+using System.Net;
+using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime.Tests.Infrastructure;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FunctionCompute.Runtime.Tests.Hosting;
+
+public class FunctionAppOptionsTests
+{
+    private static FunctionAppOptions From(params (string Name, string Value)[] variables) =>
+        FunctionAppOptions.FromEnvironment(name => variables.FirstOrDefault(v => v.Name == name).Value);
+
+    [Fact]
+    public void The_port_is_fc_custom_listen_port_then_fc_server_port_then_9000()
+    {
+        Assert.Equal(9000, From().Port);
+        Assert.Equal(8123, From(("FC_SERVER_PORT", "8123")).Port);
+        Assert.Equal(7001, From(("FC_SERVER_PORT", "8123"), ("FC_CUSTOM_LISTEN_PORT", "7001")).Port);
+        Assert.Equal(IPAddress.Any, From().ListenAddress);
+    }
+
+    [Theory]
+    [InlineData("FC_SERVER_PORT", "nine")]
+    [InlineData("FC_SERVER_PORT", "70000")]
+    [InlineData("FC_CUSTOM_LISTEN_PORT", "-1")]
+    public void A_malformed_port_is_a_clear_start_up_error(string name, string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => From((name, value)));
+        Assert.Contains(name, error.Message);
+        Assert.Contains(value, error.Message);
+    }
+
+    [Fact]
+    public async Task Kestrel_keeps_idle_connections_at_least_15_minutes_and_shutdown_is_bounded()
+    {
+        await using var host = await TestFunctionHost.StartAsync(_ => { });
+        var kestrel = host.App.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
+        Assert.True(kestrel.Limits.KeepAliveTimeout >= TimeSpan.FromMinutes(15));
+        Assert.Null(kestrel.Limits.MaxRequestBodySize);
+        var hostOptions = host.App.Services.GetRequiredService<IOptions<HostOptions>>().Value;
+        Assert.Equal(new FunctionAppOptions().ShutdownTimeout, hostOptions.ShutdownTimeout);
+    }
+
+    [Fact]
+    public async Task Start_up_says_where_it_listens_and_which_handlers_it_has()
+    {
+        await using var host = await TestFunctionHost.StartAsync(app =>
+        {
+            app.MapEvent("b-handler", (Stream s, FunctionCompute.Runtime.Context.IFcContext _) => s);
+            app.MapEvent("a-handler", (Stream s, FunctionCompute.Runtime.Context.IFcContext _) => s);
+        });
+        Assert.Contains(host.Log.Lines, line => line.Contains("[INFO] FC runtime listening on http://127.0.0.1:") && line.EndsWith("event handlers: a-handler, b-handler"));
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
+using System.Net;
+using FunctionCompute.Runtime.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FunctionCompute.Runtime.Tests.Infrastructure;
+
+/// <summary>
+/// A real function app on a real Kestrel server on 127.0.0.1 (a free port), with its log captured.
+/// Tests talk to it over real HTTP, as FC does.
+/// </summary>
+public sealed class TestFunctionHost : IAsyncDisposable
+{
+    private TestFunctionHost(WebApplication app, CapturedLog log, Uri address)
+    {
+        App = app;
+        Log = log;
+        Address = address;
+        Client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = address,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+    }
+
+    public WebApplication App { get; }
+    public CapturedLog Log { get; }
+    public Uri Address { get; }
+    public HttpClient Client { get; }
+
+    public static async Task<TestFunctionHost> StartAsync(Action<WebApplication> map, Action<FunctionAppOptions>? configure = null, Action<WebApplicationBuilder>? build = null)
+    {
+        var log = new CapturedLog();
+        var builder = FunctionApp.CreateBuilder([], options =>
+        {
+            options.Port = 0;
+            options.ListenAddress = IPAddress.Loopback;
+            options.LogOutput = log;
+            configure?.Invoke(options);
+        });
+        build?.Invoke(builder);
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new TestFunctionHost(app, log, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
