@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: builds the FC code package first (the end-to-end tests start dist/code/bootstrap as
+# a real process), then all test projects of the solution. Ends with one summary line: 'N passed, N failed'.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+"$root/scripts/setup.sh"
+"$root/scripts/package.sh"
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test "$root/FunctionCompute.slnx" -nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# dotnet test prints one "Passed!/Failed! - Failed: N, Passed: N, Skipped: N, Total: N" line per test project.
+read -r passed failed skipped projects < <(awk '
+  /(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+/ {
+    line = $0
+    gsub(/[^0-9,]/, " ", line); split(line, n, ",")
+    f += n[1]; p += n[2]; s += n[3]; k++
+  }
+  END { printf "%d %d %d %d\n", p, f, s, k }' "$log")
+if (( projects == 0 )); then
+  echo "test.sh: no test results were reported (build failure?)" >&2
+  status=1
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
