@@ -16,9 +16,6 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("FunctionCompute.Runtime");
 
-    /// <summary>The same middleware in front of <paramref name="inner"/> (the pipeline is only known when it is built).</summary>
-    public ContractMiddleware WithNext(RequestDelegate inner) => new(inner, invoker, options, log, loggerFactory);
-
     public Task InvokeAsync(HttpContext http) => ContractCall.Classify(http.Request, invoker.HasEventHandlers) switch
     {
         CallKind.Invoke => invoker.InvokeEventAsync(http),

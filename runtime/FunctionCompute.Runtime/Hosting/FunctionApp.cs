@@ -73,10 +73,11 @@ public static class FunctionApp
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             var services = app.ApplicationServices;
-            var middleware = new ContractMiddleware(
-                null!, services.GetRequiredService<Invoker>(), services.GetRequiredService<FunctionAppOptions>(),
-                services.GetRequiredService<FcLogWriter>(), services.GetRequiredService<ILoggerFactory>());
-            app.Use(inner => middleware.WithNext(inner).InvokeAsync);
+            var invoker = services.GetRequiredService<Invoker>();
+            var options = services.GetRequiredService<FunctionAppOptions>();
+            var writer = services.GetRequiredService<FcLogWriter>();
+            var loggerFactory = services.GetRequiredService<ILoggerFactory>();
+            app.Use(inner => new ContractMiddleware(inner, invoker, options, writer, loggerFactory).InvokeAsync);
             ReportStart(services);
             next(app);
         };
