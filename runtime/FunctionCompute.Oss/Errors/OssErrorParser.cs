@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace FunctionCompute.Oss;
+
+/// <summary>Turns a non-2xx OSS response into an <see cref="OssException"/>.</summary>
+internal static class OssErrorParser
+{
+    internal const string BadErrorResponse = "BadErrorResponse";
+
+    // Error documents are small; a proxy's HTML page or a misrouted download must not be read in full.
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    public static async Task<OssException> FromResponseAsync(HttpResponseMessage response, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    {
+        string? body = null;
+        if (response.Headers.TryGetValues("x-oss-err", out var errHeader))
+        {
+            // HEAD responses cannot have a body, so OSS puts the error XML base64-encoded in this header.
+            try { body = Encoding.UTF8.GetString(Convert.FromBase64String(errHeader.First())); }
+            catch (FormatException) { body = null; }
+        }
+        else if (response.Content is not null)
+        {
+            body = await ReadLimitedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Parse(response.StatusCode, body, response.Headers, secrets);
+    }
+
+    public static OssException Parse(HttpStatusCode status, string? body, HttpResponseHeaders? headers, IReadOnlyList<string> secrets)
+    {
+        string? headerRequestId = Header(headers, "x-oss-request-id");
+        string? headerEc = Header(headers, "x-oss-ec");
+        DateTimeOffset? headerDate = headers?.Date;
+
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            string code = status switch
+            {
+                HttpStatusCode.NotFound => "NoSuchKey",
+                HttpStatusCode.PreconditionFailed => "PreconditionFailed",
+                HttpStatusCode.NotModified => "NotModified",
+                _ => BadErrorResponse,
+            };
+            return new OssException(status, code, code == BadErrorResponse ? "The error response had no body." : null,
+                headerRequestId, null, headerEc, serverTime: headerDate);
+        }
+
+        XElement root;
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(body), SafeXml.ReaderSettings);
+            root = XElement.Load(reader);
+        }
+        catch (XmlException ex)
+        {
+            return new OssException(status, BadErrorResponse, $"The error response is not valid XML ({ex.Message}); first bytes: {Snippet(Redact(body, secrets))}",
+                headerRequestId, null, headerEc, serverTime: headerDate);
+        }
+
+        if (root.Name.LocalName != "Error")
+        {
+            return new OssException(status, BadErrorResponse, $"The error response is XML but not an OSS <Error> document (root <{root.Name.LocalName}>).",
+                headerRequestId, null, headerEc, serverTime: headerDate);
+        }
+
+        var details = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (XElement e in root.Elements())
+        {
+            details[e.Name.LocalName] = Redact(e.Value, secrets);
+        }
+
+        string? Get(string name) => details.TryGetValue(name, out string? v) && v.Length > 0 ? v : null;
+        DateTimeOffset? serverTime = DateTimeOffset.TryParse(Get("ServerTime"), CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var st) ? st : headerDate;
+        return new OssException(status, Get("Code") ?? BadErrorResponse, Get("Message"), Get("RequestId") ?? headerRequestId,
+            Get("HostId"), Get("EC") ?? headerEc, details, serverTime);
+    }
+
+    private static async Task<string> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        byte[] buffer = new byte[MaxErrorBodyBytes];
+        int total = 0, n;
+        while (total < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += n;
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, total);
+    }
+
+    internal static string Redact(string value, IReadOnlyList<string> secrets)
+    {
+        foreach (string s in secrets)
+        {
+            if (!string.IsNullOrEmpty(s) && value.Contains(s, StringComparison.Ordinal))
+            {
+                value = value.Replace(s, "***", StringComparison.Ordinal);
+            }
+        }
+
+        return value;
+    }
+
+    private static string Snippet(string body) => body.Length <= 120 ? body : body[..120] + "…";
+
+    private static string? Header(HttpResponseHeaders? headers, string name) =>
+        headers is not null && headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}

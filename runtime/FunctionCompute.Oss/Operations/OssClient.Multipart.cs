@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+using System.Xml.Linq;
+using FunctionCompute.Oss.Http;
+using FunctionCompute.Oss.Integrity;
+
+namespace FunctionCompute.Oss;
+
+public sealed partial class OssClient
+{
+    /// <summary>Starts a multipart upload and returns its upload id. Content type, metadata, storage class apply here; the ACL at completion.</summary>
+    public async Task<string> InitiateMultipartUploadAsync(string bucket, string key, PutObjectOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ValidateBucket(bucket);
+        ValidateKey(key);
+        var request = new OssRequest(HttpMethod.Post, bucket, key).AddQuery("uploads");
+        ApplyUploadHeaders(request, options, includeAcl: false);
+        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        XElement root = await OssXml.LoadAsync(response, cancellationToken).ConfigureAwait(false);
+        return root.Value("UploadId") is { Length: > 0 } id ? id : throw OssXml.Missing(response, "an UploadId");
+    }
+
+    /// <summary>Uploads one part (1–10000) from memory, with <c>Content-MD5</c> and a CRC-64 check.</summary>
+    public async Task<OssUploadedPart> UploadPartAsync(string bucket, string key, string uploadId, int partNumber, ReadOnlyMemory<byte> data,
+        OssRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ValidateBucket(bucket);
+        ValidateKey(key);
+        ArgumentException.ThrowIfNullOrEmpty(uploadId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(partNumber, OssClientOptions.MaxPartCount);
+        var body = new MemoryRequestBody(data);
+        var request = new OssRequest(HttpMethod.Put, bucket, key) { Body = body, VerifyUploadCrc = true, Credentials = options?.Credentials }
+            .AddQuery("partNumber", partNumber.ToString(CultureInfo.InvariantCulture))
+            .AddQuery("uploadId", uploadId);
+        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        string eTag = ResponseHeaders.Get(response, "ETag") ?? throw OssXml.Missing(response, "the part's ETag");
+        return new OssUploadedPart(partNumber, eTag, data.Length, body.SentCrc64!.Value);
+    }
+
+    /// <summary>
+    /// Completes a multipart upload from its parts (sorted by number). When every part's CRC is known, the
+    /// object CRC OSS reports is checked against their combination.
+    /// </summary>
+    public async Task<PutObjectResult> CompleteMultipartUploadAsync(string bucket, string key, string uploadId, IEnumerable<OssUploadedPart> parts,
+        PutObjectOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ValidateBucket(bucket);
+        ValidateKey(key);
+        ArgumentException.ThrowIfNullOrEmpty(uploadId);
+        ArgumentNullException.ThrowIfNull(parts);
+        List<OssUploadedPart> sorted = [.. parts.OrderBy(p => p.PartNumber)];
+        if (sorted.Count == 0) throw new ArgumentException("At least one part is required.", nameof(parts));
+
+        var document = new XElement("CompleteMultipartUpload",
+            sorted.Select(p => new XElement("Part", new XElement("PartNumber", p.PartNumber), new XElement("ETag", p.ETag))));
+        byte[] xml = Encoding.UTF8.GetBytes(document.ToString(SaveOptions.DisableFormatting));
+        var request = new OssRequest(HttpMethod.Post, bucket, key) { Body = new MemoryRequestBody(xml), Credentials = options?.Credentials }
+            .AddQuery("uploadId", uploadId);
+        request.ContentType = "application/xml";
+        if (options?.Acl is { } acl) request.AddHeader("x-oss-object-acl", AclName(acl));
+        if (options?.ForbidOverwrite == true) request.AddHeader("x-oss-forbid-overwrite", "true");
+
+        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        ulong? reported = ResponseHeaders.Crc64(response);
+        if (_options.VerifyCrc64 && reported is ulong r)
+        {
+            ulong combined = sorted[0].Crc64;
+            for (int i = 1; i < sorted.Count; i++) combined = Crc64Ecma.Combine(combined, sorted[i].Crc64, sorted[i].Size);
+            if (combined != r) throw new OssIntegrityException(r, combined, ResponseHeaders.RequestId(response));
+        }
+
+        string? eTag = ResponseHeaders.Get(response, "ETag");
+        if (eTag is null && response.Content.Headers.ContentLength != 0)
+        {
+            XElement root = await OssXml.LoadAsync(response, cancellationToken).ConfigureAwait(false);
+            eTag = root.Value("ETag");
+        }
+
+        return new PutObjectResult(eTag, reported, ResponseHeaders.Get(response, "x-oss-version-id"), ResponseHeaders.RequestId(response), sorted.Count);
+    }
+
+    /// <summary>Aborts a multipart upload, discarding its parts (so they stop being billed).</summary>
+    public async Task AbortMultipartUploadAsync(string bucket, string key, string uploadId, OssRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ValidateBucket(bucket);
+        ValidateKey(key);
+        ArgumentException.ThrowIfNullOrEmpty(uploadId);
+        var request = new OssRequest(HttpMethod.Delete, bucket, key) { Credentials = options?.Credentials }.AddQuery("uploadId", uploadId);
+        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,239 @@
+using System.Net;
+using FunctionCompute.Credentials;
+using FunctionCompute.Oss.Addressing;
+using FunctionCompute.Oss.Http;
+using FunctionCompute.Oss.Signing;
+using Polly;
+using Polly.Retry;
+
+namespace FunctionCompute.Oss;
+
+/// <summary>
+/// An OSS client for one endpoint. Thread-safe and cheap: it holds no connections of its own (they live in
+/// the shared <see cref="HttpClient"/>), so a client per set of credentials is fine, and any call can also
+/// override the credentials through <see cref="OssRequestOptions.Credentials"/>.
+/// </summary>
+public sealed partial class OssClient
+{
+    private const string SkewCode = "RequestTimeTooSkewed";
+
+    private static readonly HashSet<string> RetryableCodes = new(StringComparer.Ordinal)
+    {
+        "BadRequest", "InternalError", "ServiceUnavailable", "Throttling", "RequestThrottled", "TooManyRequests", "SlowDown",
+    };
+
+    private readonly OssClientOptions _options;
+    private readonly ICredentialsProvider _credentials;
+    private readonly HttpClient _http;
+    private readonly ResiliencePipeline _retryPipeline;
+    private long _clockOffsetTicks;
+
+    /// <summary>Creates a client.</summary>
+    /// <param name="options">Endpoint and behaviour; copied values are read at each call.</param>
+    /// <param name="credentials">Default credentials for calls that do not bring their own.</param>
+    /// <param name="httpClient">An HTTP client to use instead of the process-wide one (tests, custom handlers).
+    /// It must not decompress responses, or CRC checks fail.</param>
+    /// <exception cref="ArgumentException">Invalid options, or no region can be determined.</exception>
+    public OssClient(OssClientOptions options, ICredentialsProvider credentials, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(credentials);
+        options.Validate();
+        _options = options;
+        _credentials = credentials;
+        _http = httpClient ?? OssHttp.SharedClient;
+        Endpoint = OssEndpoint.Parse(options.Endpoint);
+        Region = !string.IsNullOrWhiteSpace(options.Region) ? options.Region.Trim()
+            : Endpoint.Region ?? throw new ArgumentException(
+                $"The region cannot be derived from endpoint '{Endpoint}'; set OssClientOptions.Region.", nameof(options));
+        _retryPipeline = BuildRetryPipeline(options);
+    }
+
+    /// <summary>The parsed endpoint.</summary>
+    public OssEndpoint Endpoint { get; }
+
+    /// <summary>The signing region.</summary>
+    public string Region { get; }
+
+    /// <summary>Server time minus local time, learnt from a <c>RequestTimeTooSkewed</c> answer (zero until then).</summary>
+    public TimeSpan ClockOffset => TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks));
+
+    /// <summary>Endpoint and region only.</summary>
+    public override string ToString() => $"OssClient({Endpoint}, {Region})";
+
+    private static ResiliencePipeline BuildRetryPipeline(OssClientOptions options)
+    {
+        if (options.MaxRetries == 0)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        return new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.RetryMaxDelay,
+                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),
+            })
+            .Build();
+    }
+
+    internal static bool IsTransient(Exception? exception) => exception switch
+    {
+        OssException e => (int)e.StatusCode >= 500
+            || e.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+            || RetryableCodes.Contains(e.Code),
+        OssIntegrityException => true, // upload corrupted in transit: sending again is the fix
+        TimeoutException => true,
+        HttpRequestException => true,
+        IOException => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Sends with retries when the body can be replayed. The skew correction sits inside the retried unit so it
+    /// happens at most once per attempt and without a backoff delay.
+    /// </summary>
+    internal ValueTask<HttpResponseMessage> SendAsync(OssRequest request, CancellationToken cancellationToken)
+    {
+        ResiliencePipeline pipeline = request.Body is { IsReplayable: false } ? ResiliencePipeline.Empty : _retryPipeline;
+        return pipeline.ExecuteAsync(
+            static (state, ct) => state.Self.SendWithSkewCorrectionAsync(state.Request, ct),
+            (Self: this, Request: request),
+            cancellationToken);
+    }
+
+    private async ValueTask<HttpResponseMessage> SendWithSkewCorrectionAsync(OssRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OssException e) when (e.Code == SkewCode && _options.CorrectClockSkew && e.ServerTime is not null
+                                      && request.Body is not { IsReplayable: false })
+        {
+            TimeSpan offset = e.ServerTime.Value - _options.TimeProvider.GetUtcNow();
+            Interlocked.Exchange(ref _clockOffsetTicks, offset.Ticks);
+            return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<HttpResponseMessage> SendOnceAsync(OssRequest request, CancellationToken cancellationToken)
+    {
+        CloudCredentials credentials = request.Credentials
+            ?? await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = _options.TimeProvider.GetUtcNow() + ClockOffset;
+        using HttpRequestMessage message = BuildMessage(request, credentials, now);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(message, request.Completion, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"OSS {request} did not answer within {_options.RequestTimeout}.", ex);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                string[] secrets = [credentials.AccessKeySecret, credentials.SecurityToken ?? ""];
+                throw await OssErrorParser.FromResponseAsync(response, secrets, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (request.VerifyUploadCrc && _options.VerifyCrc64 && request.Body?.SentCrc64 is ulong sent
+            && ResponseHeaders.Crc64(response) is ulong reported && reported != sent)
+        {
+            response.Dispose();
+            throw new OssIntegrityException(reported, sent, ResponseHeaders.RequestId(response));
+        }
+
+        return response;
+    }
+
+    private HttpRequestMessage BuildMessage(OssRequest request, CloudCredentials credentials, DateTimeOffset now)
+    {
+        var signing = new OssSigningRequest(request.Method.Method, request.Bucket, request.Key);
+        signing.Query.AddRange(request.Query);
+        signing.AddHeader("x-oss-date", OssV4Signer.FormatDateTime(now));
+        signing.AddHeader("x-oss-content-sha256", OssV4Signer.UnsignedPayload);
+        if (credentials.SecurityToken is { } token)
+        {
+            signing.AddHeader("x-oss-security-token", token);
+        }
+
+        signing.Headers.AddRange(request.Headers);
+
+        var message = new HttpRequestMessage(request.Method, OssUrlBuilder.Build(Endpoint, request.Bucket, request.Key, request.Query, _options.UsePathStyle));
+        message.Headers.Date = now;
+        message.Headers.TryAddWithoutValidation("User-Agent", "FunctionCompute.Oss/1.0");
+
+        HttpContent? content = request.Body?.CreateContent();
+        if (content is null && (request.ContentType is not null || request.Method == HttpMethod.Put || request.Method == HttpMethod.Post))
+        {
+            content = new ByteArrayContent([]);
+        }
+
+        if (content is not null)
+        {
+            content.Headers.ContentType = null;
+            if (request.ContentType is { } contentType)
+            {
+                signing.AddHeader("Content-Type", contentType);
+            }
+
+            if (request.Body?.ContentMd5 is { } md5)
+            {
+                signing.AddHeader("Content-MD5", md5);
+            }
+
+            message.Content = content;
+        }
+
+        foreach (var (name, value) in signing.Headers)
+        {
+            // .NET splits request and content headers (Content-Disposition, Content-Encoding…); a header
+            // rejected by one collection belongs to the other.
+            if (!message.Headers.TryAddWithoutValidation(name, value) && content?.Headers.TryAddWithoutValidation(name, value) != true)
+            {
+                throw new InvalidOperationException($"Header '{name}' could not be added to the request.");
+            }
+        }
+
+        if (!credentials.IsEmpty)
+        {
+            OssV4Signature signature = OssV4Signer.Sign(signing, credentials.AccessKeyId, credentials.AccessKeySecret, Region);
+            message.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
+        }
+
+        return message;
+    }
+
+    private static void ValidateBucket(string bucket)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(bucket);
+        // The bucket becomes part of the host name; reject anything that could change the authority.
+        if (bucket.Length is < 3 or > 63 || bucket[0] == '-' || bucket[^1] == '-'
+            || !bucket.All(static c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+        {
+            throw new ArgumentException($"'{bucket}' is not a valid OSS bucket name (3-63 lowercase letters, digits, hyphens).", nameof(bucket));
+        }
+    }
+
+    private static void ValidateKey(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (System.Text.Encoding.UTF8.GetByteCount(key) > 1023)
+        {
+            throw new ArgumentException("OSS object keys are limited to 1023 bytes of UTF-8.", nameof(key));
+        }
+    }
+}
