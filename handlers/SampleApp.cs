@@ -1,5 +1,6 @@
 using FunctionCompute.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
+using SampleFunctions.Oss;
 
 namespace SampleFunctions;
 
@@ -23,7 +24,10 @@ public static class SampleApp
         app.MapEvent("context", ContextInfo.Handle, SampleJson.Default.ContextQuery, SampleJson.Default.ContextSummary);
         app.MapEvent("sleep", Sleep.HandleAsync, SampleJson.Default.SleepEvent, SampleJson.Default.SleepResult);
         app.MapEvent("fail", Fail.Handle);
-        // OSS samples (oss-put-object and friends) are registered here too, each in its own file under Oss/.
+        // OSS samples: the invocation's STS credentials sign every request (files under Oss/).
+        app.MapEvent("oss-put-object", PutObject.HandleAsync, SampleJson.Default.PutObjectEvent);
+        app.MapEvent("oss-get-object", GetObject.HandleAsync, SampleJson.Default.GetObjectEvent);
+        app.MapEvent("oss-list-objects", ListObjects.HandleAsync, SampleJson.Default.ListObjectsEvent, SampleJson.Default.ListObjectsResult);
 
         // Web functions (HTTP trigger): plain ASP.NET Core endpoints with the FC context at hand.
         app.MapGet("/whoami", WhoAmI.Handle);

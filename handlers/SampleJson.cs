@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using SampleFunctions.Oss;
 
 namespace SampleFunctions;
 
@@ -11,4 +12,8 @@ namespace SampleFunctions;
 [JsonSerializable(typeof(SleepEvent))]
 [JsonSerializable(typeof(SleepResult))]
 [JsonSerializable(typeof(WhoAmIResult))]
+[JsonSerializable(typeof(PutObjectEvent))]
+[JsonSerializable(typeof(GetObjectEvent))]
+[JsonSerializable(typeof(ListObjectsEvent))]
+[JsonSerializable(typeof(ListObjectsResult))]
 public sealed partial class SampleJson : JsonSerializerContext;

@@ -41,6 +41,11 @@ public static class FunctionAppExtensions
         app.MapEvent(name, async (input, context) =>
             Serialize(await handler(await DeserializeAsync(input, eventType, context.CancellationToken), context), resultType));
 
+    /// <summary>Maps a handler with a typed JSON event whose result is in the runtime's own shape (text, bytes or a stream).</summary>
+    public static WebApplication MapEvent<TEvent>(this WebApplication app, string name,
+        Func<TEvent, IFcContext, Task<EventResult>> handler, JsonTypeInfo<TEvent> eventType) =>
+        app.MapEvent(name, async (input, context) => await handler(await DeserializeAsync(input, eventType, context.CancellationToken), context));
+
     /// <summary>Maps a typed handler whose JSON contracts come from a source-generated <see cref="JsonSerializerContext"/>.</summary>
     public static WebApplication MapEvent<TEvent, TResult>(this WebApplication app, string name,
         Func<TEvent, IFcContext, TResult> handler, JsonSerializerContext json) =>

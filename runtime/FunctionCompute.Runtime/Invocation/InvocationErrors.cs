@@ -21,3 +21,7 @@ public sealed class FunctionTimeoutException(TimeSpan timeout, string what = "Th
     /// <summary>The timeout that ran out.</summary>
     public TimeSpan Timeout { get; } = timeout;
 }
+
+/// <summary>The handler needs credentials, but the invocation has none: the function has no role.</summary>
+public sealed class MissingCredentialsException(string? message = null)
+    : Exception(message ?? "The invocation has no credentials: give the function a role (role in s.yaml) so FC passes STS credentials with each call.");

@@ -237,7 +237,7 @@ internal sealed class Invoker
     }
 
     private static bool IsRuntimeVerdict(Exception exception) =>
-        exception is InvalidEventException or HandlerNotFoundException or EventTooLargeException or FunctionTimeoutException;
+        exception is InvalidEventException or HandlerNotFoundException or EventTooLargeException or FunctionTimeoutException or MissingCredentialsException;
 
     /// <summary>Writes the contract's error answer, with the invocation's secrets masked out of it.</summary>
     internal static async Task WriteErrorAsync(HttpContext http, Exception exception, IFcContext context, int status, ILogger logger)

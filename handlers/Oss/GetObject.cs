@@ -1,0 +1,26 @@
+using FunctionCompute.Oss;
+using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime.Invocation;
+
+namespace SampleFunctions.Oss;
+
+/// <summary>The event of <c>oss-get-object</c>.</summary>
+public sealed record GetObjectEvent(string? Endpoint, string? Bucket, string? ObjectName, string? Region = null);
+
+/// <summary><c>oss-get-object</c>: returns an object's content, read with the invocation's credentials.</summary>
+public static class GetObject
+{
+    /// <summary>Streams the object back as the invocation's result (CRC-64 checked while it streams).</summary>
+    public static async Task<EventResult> HandleAsync(GetObjectEvent input, IFcContext context)
+    {
+        var endpoint = OssSampleClients.Require(input.Endpoint, "endpoint");
+        var bucket = OssSampleClients.Require(input.Bucket, "bucket");
+        var key = OssSampleClients.Require(input.ObjectName, "objectName");
+        var credentials = OssSampleClients.RequireCredentials(context);
+
+        var client = OssSampleClients.For(endpoint, input.Region, context);
+        var result = await client.GetObjectAsync(bucket, key, new GetObjectOptions { Credentials = credentials }, context.CancellationToken);
+        // The runtime disposes the stream once written; the result object owns nothing else.
+        return EventResult.FromStream(result.Content, result.Metadata.ContentType ?? "application/octet-stream");
+    }
+}
