@@ -1,5 +1,6 @@
 using FunctionCompute.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
+using SampleFunctions.Credentials;
 using SampleFunctions.Oss;
 
 namespace SampleFunctions;
@@ -28,6 +29,9 @@ public static class SampleApp
         app.MapEvent("oss-put-object", PutObject.HandleAsync, SampleJson.Default.PutObjectEvent);
         app.MapEvent("oss-get-object", GetObject.HandleAsync, SampleJson.Default.GetObjectEvent);
         app.MapEvent("oss-list-objects", ListObjects.HandleAsync, SampleJson.Default.ListObjectsEvent, SampleJson.Default.ListObjectsResult);
+        // Credentials samples (files under Credentials/): another account's role, and the official default chain.
+        app.MapEvent("oss-cross-account-put", CrossAccountPut.HandleAsync, SampleJson.Default.CrossAccountPutEvent);
+        app.MapEvent("oss-list-default-chain", DefaultChainList.HandleAsync, SampleJson.Default.DefaultChainListEvent, SampleJson.Default.DefaultChainListResult);
 
         // Web functions (HTTP trigger): plain ASP.NET Core endpoints with the FC context at hand.
         app.MapGet("/whoami", WhoAmI.Handle);

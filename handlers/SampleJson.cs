@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using SampleFunctions.Credentials;
 using SampleFunctions.Oss;
 
 namespace SampleFunctions;
@@ -16,4 +17,7 @@ namespace SampleFunctions;
 [JsonSerializable(typeof(GetObjectEvent))]
 [JsonSerializable(typeof(ListObjectsEvent))]
 [JsonSerializable(typeof(ListObjectsResult))]
+[JsonSerializable(typeof(CrossAccountPutEvent))]
+[JsonSerializable(typeof(DefaultChainListEvent))]
+[JsonSerializable(typeof(DefaultChainListResult))]
 public sealed partial class SampleJson : JsonSerializerContext;

@@ -3,6 +3,7 @@ using FunctionCompute.Credentials.Caching;
 using FunctionCompute.Credentials.Providers;
 using FunctionCompute.Credentials.Sts;
 using FunctionCompute.Credentials.Tests.StandIns;
+using FunctionCompute.StandIns;
 
 namespace FunctionCompute.Credentials.Tests;
 

@@ -1,6 +1,6 @@
 using FunctionCompute.Credentials.Chain;
 using FunctionCompute.Credentials.Providers;
-using FunctionCompute.Credentials.Tests.StandIns;
+using FunctionCompute.StandIns;
 using Microsoft.AspNetCore.Http;
 
 namespace FunctionCompute.Credentials.Tests;

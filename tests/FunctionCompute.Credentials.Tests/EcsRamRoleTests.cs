@@ -1,6 +1,7 @@
 using System.Net;
 using FunctionCompute.Credentials.Providers;
 using FunctionCompute.Credentials.Tests.StandIns;
+using FunctionCompute.StandIns;
 
 namespace FunctionCompute.Credentials.Tests;
 

@@ -1,5 +1,5 @@
 using FunctionCompute.Credentials.Providers;
-using FunctionCompute.Credentials.Tests.StandIns;
+using FunctionCompute.StandIns;
 
 namespace FunctionCompute.Credentials.Tests;
 

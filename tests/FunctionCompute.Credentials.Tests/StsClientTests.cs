@@ -2,6 +2,7 @@ using System.Net;
 using FunctionCompute.Credentials.Signing;
 using FunctionCompute.Credentials.Sts;
 using FunctionCompute.Credentials.Tests.StandIns;
+using FunctionCompute.StandIns;
 
 namespace FunctionCompute.Credentials.Tests;
 

@@ -7,10 +7,13 @@ using FunctionCompute.Credentials.Signing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace FunctionCompute.Credentials.Tests.StandIns;
+namespace FunctionCompute.StandIns;
 
 /// <summary>One request as the STS stand-in saw it.</summary>
 public sealed record StsRecordedRequest(string Method, string RawQuery, string Body, Dictionary<string, string> Parameters, Dictionary<string, string> Headers);
+
+/// <summary>Credentials the stand-in issued (for tests that hand them to another stand-in, e.g. the OSS emulator).</summary>
+public sealed record StsIssuedCredentials(string RoleArn, string AccessKeyId, string AccessKeySecret, string SecurityToken, DateTimeOffset Expiration);
 
 /// <summary>A role the stand-in knows.</summary>
 public sealed class StsRole
@@ -38,6 +41,7 @@ public sealed partial class StsServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (string Secret, string Token, DateTimeOffset Expiration)> _issued = new();
     private readonly ConcurrentQueue<(HttpStatusCode Status, string Code, string Message, string? RawBody)> _failures = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, int> _successesByRole = new();
     private int _successes;
     private int _counter;
 
@@ -56,6 +60,12 @@ public sealed partial class StsServer : IAsyncDisposable
 
     public TimeSpan AllowedSkew { get; set; } = TimeSpan.FromMinutes(15);
     public TimeSpan Delay { get; set; }
+    /// <summary>Lifetime of issued credentials regardless of <c>DurationSeconds</c> (refresh tests); null: the requested duration (default 3600 s).</summary>
+    public TimeSpan? IssuedLifetime { get; set; }
+
+    /// <summary>Called with every set of credentials issued, before the answer is sent.</summary>
+    public Action<StsIssuedCredentials>? OnIssued { get; set; }
+
     /// <summary>Answer 200 without a Credentials object (a broken server).</summary>
     public bool OmitCredentials { get; set; }
 
@@ -79,6 +89,28 @@ public sealed partial class StsServer : IAsyncDisposable
     }
 
     public string RoleArn(string name) => $"acs:ram::{AccountId}:role/{name}";
+
+    /// <summary>
+    /// Accepts STS credentials issued elsewhere (an FC invocation's, from its <c>x-fc-*</c> headers) as a caller:
+    /// requests signed with them must carry the same <c>SecurityToken</c>, and are refused once <paramref name="expiration"/> passes.
+    /// </summary>
+    public void AddSessionCredentials(string accessKeyId, string accessKeySecret, string securityToken, DateTimeOffset? expiration = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(accessKeyId);
+        ArgumentException.ThrowIfNullOrEmpty(accessKeySecret);
+        ArgumentException.ThrowIfNullOrEmpty(securityToken);
+        _issued[accessKeyId] = (accessKeySecret, securityToken, expiration ?? DateTimeOffset.MaxValue);
+    }
+
+    /// <summary>Forgets a caller key (long-term, session or issued): its requests then fail with <c>InvalidAccessKeyId.NotFound</c>.</summary>
+    public void Revoke(string accessKeyId)
+    {
+        AccessKeys.TryRemove(accessKeyId, out _);
+        _issued.TryRemove(accessKeyId, out _);
+    }
+
+    /// <summary>Successful <c>AssumeRole</c> / <c>AssumeRoleWithOIDC</c> answers for <paramref name="roleArn"/>.</summary>
+    public int SuccessesFor(string roleArn) => _successesByRole.GetValueOrDefault(roleArn);
 
     /// <summary>The next <paramref name="count"/> requests fail with this error (<paramref name="rawBody"/>: a non-JSON body instead).</summary>
     public void FailNext(HttpStatusCode status, string code, string message, int count = 1, string? rawBody = null)
@@ -251,9 +283,11 @@ public sealed partial class StsServer : IAsyncDisposable
         var id = $"STS.NT{n:D4}{Guid.NewGuid():N}"[..28];
         var secret = $"sts-secret-{n:D4}-{Guid.NewGuid():N}";
         var token = $"CAIS-sts-token-{n:D4}-{Guid.NewGuid():N}";
-        var expiration = _time.GetUtcNow().AddSeconds(duration);
+        var expiration = _time.GetUtcNow() + (IssuedLifetime ?? TimeSpan.FromSeconds(duration));
         _issued[id] = (secret, token, expiration);
         var roleArn = parameters["RoleArn"];
+        _successesByRole.AddOrUpdate(roleArn, 1, (_, count) => count + 1);
+        OnIssued?.Invoke(new StsIssuedCredentials(roleArn, id, secret, token, expiration));
         var roleName = roleArn[(roleArn.LastIndexOf('/') + 1)..];
         var account = roleArn.Split(':') is { Length: >= 5 } parts ? parts[3] : AccountId;
         var session = parameters["RoleSessionName"];

@@ -8,10 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FunctionCompute.Credentials.Tests.StandIns;
+namespace FunctionCompute.StandIns;
 
 /// <summary>Starts a Kestrel app on 127.0.0.1 with an ephemeral port.</summary>
-internal static class Kestrel
+public static class Kestrel
 {
     public static async Task<(WebApplication App, Uri BaseAddress)> StartAsync(RequestDelegate handler)
     {

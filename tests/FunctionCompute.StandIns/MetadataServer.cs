@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace FunctionCompute.Credentials.Tests.StandIns;
+namespace FunctionCompute.StandIns;
 
 /// <summary>How the stand-in answers a metadata request it has been told to fail.</summary>
 public enum MetadataFault

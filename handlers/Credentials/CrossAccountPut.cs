@@ -1,0 +1,51 @@
+using System.Text;
+using FunctionCompute.Oss;
+using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime.Invocation;
+using Microsoft.Extensions.Logging;
+using SampleFunctions.Oss;
+
+namespace SampleFunctions.Credentials;
+
+/// <summary>The event of <c>oss-cross-account-put</c>.</summary>
+/// <param name="RoleArn">The other account's role, <c>acs:ram::&lt;account id&gt;:role/&lt;name&gt;</c>; its trust policy must let the function's role assume it.</param>
+/// <param name="Endpoint">That account's OSS endpoint.</param>
+/// <param name="Bucket">That account's bucket.</param>
+/// <param name="ObjectName">The object key.</param>
+/// <param name="Message">The object's content (UTF-8 text).</param>
+/// <param name="Region">Optional: the region to sign OSS requests for when the endpoint does not name one.</param>
+/// <param name="ExternalId">Optional: the external id the role's trust policy requires.</param>
+/// <param name="StsEndpoint">Optional: STS host name or URL; default <c>sts.&lt;function's region&gt;.aliyuncs.com</c>.</param>
+public sealed record CrossAccountPutEvent(string? RoleArn, string? Endpoint, string? Bucket, string? ObjectName, string? Message,
+    string? Region = null, string? ExternalId = null, string? StsEndpoint = null);
+
+/// <summary>
+/// <c>oss-cross-account-put</c>: assumes another account's role with the invocation's own STS credentials, then writes
+/// the event's <c>message</c> to that account's bucket with the assumed credentials, and answers <c>success</c>.
+/// The assumed credentials are cached per role and refreshed before they expire (see <see cref="AssumedRoles"/>).
+/// </summary>
+public static class CrossAccountPut
+{
+    /// <summary>Puts the object as the assumed role.</summary>
+    public static async Task<EventResult> HandleAsync(CrossAccountPutEvent input, IFcContext context)
+    {
+        var roleArn = OssSampleClients.Require(input.RoleArn, "roleArn").Trim();
+        if (!roleArn.StartsWith("acs:ram::", StringComparison.Ordinal))
+            throw new InvalidEventException("The \"roleArn\" must look like acs:ram::<account id>:role/<role name>.");
+        var endpoint = OssSampleClients.Require(input.Endpoint, "endpoint");
+        var bucket = OssSampleClients.Require(input.Bucket, "bucket");
+        var key = OssSampleClients.Require(input.ObjectName, "objectName");
+        if (input.Message is null) throw new InvalidEventException("The event needs a \"message\" (it may be an empty string).");
+        var functionCredentials = OssSampleClients.RequireCredentials(context);
+
+        var assumed = await AssumedRoles.GetAsync(roleArn, input.ExternalId, input.StsEndpoint, functionCredentials, context);
+        var client = OssSampleClients.For(endpoint, input.Region, context);
+        var result = await client.PutObjectAsync(bucket, key, Encoding.UTF8.GetBytes(input.Message),
+            new PutObjectOptions { ContentType = "text/plain; charset=utf-8", Credentials = assumed }, context.CancellationToken);
+
+        // The key id is not a secret (it identifies the session in the other account's logs); secret and token never appear.
+        context.Logger.LogInformation("put oss://{Bucket}/{Key} as {RoleArn} (assumed key {AccessKeyId}, ETag {ETag}, OSS request {OssRequestId})",
+            bucket, key, roleArn, assumed.AccessKeyId, result.ETag, result.RequestId);
+        return EventResult.FromText("success");
+    }
+}
