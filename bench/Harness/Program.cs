@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using FunctionCompute.Bench;
+using FunctionCompute.OssEmulator;
+
+// bench/run.sh builds both binaries and calls: Harness <ours: dist/code/bootstrap> <bare: BareEcho binary> <report.md> [runs] [seconds]
+if (args.Length < 3)
+{
+    Console.Error.WriteLine("usage: Harness OURS_BOOTSTRAP BARE_EXECUTABLE REPORT_MD [COLD_START_RUNS=20] [LOAD_SECONDS=10]");
+    return 2;
+}
+var (ours, bare, reportPath) = (Path.GetFullPath(args[0]), Path.GetFullPath(args[1]), Path.GetFullPath(args[2]));
+var runs = args.Length > 3 ? int.Parse(args[3]) : 20;
+var seconds = args.Length > 4 ? int.Parse(args[4]) : 10;
+var apps = new[] { ("ours", ours), ("bare", bare) };
+void Say(string s) => Console.Error.WriteLine($"bench: {s}");
+
+// 1. Cold start, interleaved so drift in the machine's load hits both alike; the first run of each warms the page cache.
+var cold = apps.ToDictionary(a => a.Item1, _ => new List<double>());
+var idle = apps.ToDictionary(a => a.Item1, _ => new List<long>());
+for (var run = -1; run < runs; run++)
+{
+    foreach (var (name, path) in apps)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var app = Measured.Start(path, Measured.FreePort());
+        var elapsed = await app.WaitForFirstInvokeAsync(watch, TimeSpan.FromSeconds(30));
+        if (run < 0) continue;
+        cold[name].Add(elapsed.TotalMilliseconds);
+        if (run < 3)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            idle[name].Add(app.Memory().RssKiB);
+        }
+    }
+}
+Say($"cold start: ours median {Median(cold["ours"]):0.0} ms, bare {Median(cold["bare"]):0.0} ms");
+
+// 2. Throughput and latency of 1 KiB echo at 1, 32, 200 connections, then a soak with memory samples.
+var body = new string('x', 1024);
+var load = new Dictionary<string, List<LoadResult>>();
+var memory = new Dictionary<string, (long Idle, long Peak, List<long> Soak, LoadResult SoakLoad)>();
+foreach (var (name, path) in apps)
+{
+    await using var app = Measured.Start(path, Measured.FreePort());
+    await app.WaitForFirstInvokeAsync(Stopwatch.StartNew(), TimeSpan.FromSeconds(30));
+    await Task.Delay(1000);
+    var idleRss = app.Memory().RssKiB;
+    var script = Wrk.InvokeScript("echo", body);
+    await Wrk.RunAsync(app.Port, 32, TimeSpan.FromSeconds(3), script); // warm-up
+    load[name] = [];
+    foreach (var connections in new[] { 1, 32, 200 })
+    {
+        var result = await Wrk.RunAsync(app.Port, connections, TimeSpan.FromSeconds(seconds), script);
+        load[name].Add(result);
+        Say($"{name} echo c={connections}: {result.RequestsPerSecond:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, errors {result.Errors}");
+    }
+    var samples = new List<long>();
+    var soak = Wrk.RunAsync(app.Port, 200, TimeSpan.FromSeconds(seconds * 3), script);
+    while (!soak.IsCompleted)
+    {
+        samples.Add(app.Memory().RssKiB);
+        await Task.WhenAny(soak, Task.Delay(TimeSpan.FromSeconds(seconds / 2.0)));
+    }
+    samples.Add(app.Memory().RssKiB);
+    memory[name] = (idleRss, app.Memory().PeakKiB, samples, await soak);
+}
+
+// 3. oss-put-object round trips against the local OSS at 32 connections.
+var ossOptions = new OssEmulatorOptions();
+ossOptions.Buckets.Add("bench-bucket");
+ossOptions.Credentials.Add(new EmulatorCredential("STS.bench", "bench-secret-value", "CAIS-bench-token"));
+LoadResult ossLoad;
+int stored;
+await using (var oss = await OssEmulatorServer.StartAsync(ossOptions))
+await using (var app = Measured.Start(ours, Measured.FreePort()))
+{
+    await app.WaitForFirstInvokeAsync(Stopwatch.StartNew(), TimeSpan.FromSeconds(30));
+    var putEvent = $$"""{"endpoint":"{{oss.Endpoint}}","bucket":"bench-bucket","objectName":"bench/object.txt","message":"{{new string('m', 256)}}"}""";
+    var script = Wrk.InvokeScript("oss-put-object", putEvent, new Dictionary<string, string>
+    {
+        ["x-fc-region"] = "cn-hangzhou",
+        ["x-fc-access-key-id"] = "STS.bench",
+        ["x-fc-access-key-secret"] = "bench-secret-value",
+        ["x-fc-security-token"] = "CAIS-bench-token",
+    });
+    ossLoad = await Wrk.RunAsync(app.Port, 32, TimeSpan.FromSeconds(seconds), script);
+    stored = oss.RequestsFor("PutObject").Count;
+    Say($"oss-put-object c=32: {ossLoad.RequestsPerSecond:0} req/s, p50 {ossLoad.P50Ms:0.00} ms, p99 {ossLoad.P99Ms:0.00} ms, errors {ossLoad.Errors}, puts seen by OSS {stored}");
+}
+
+// 4. Sizes.
+long Zipped(string directory, params string[] only)
+{
+    var zip = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.zip");
+    using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        foreach (var file in Directory.GetFiles(directory).Where(f => only.Length == 0 || only.Contains(Path.GetFileName(f))))
+            archive.CreateEntryFromFile(file, Path.GetFileName(file), CompressionLevel.SmallestSize);
+    var size = new FileInfo(zip).Length;
+    File.Delete(zip);
+    return size;
+}
+var oursZip = Zipped(Path.GetDirectoryName(ours)!);
+var bareZip = Zipped(Path.GetDirectoryName(bare)!, "BareEcho", "bootstrap");
+var image = Environment.GetEnvironmentVariable("BENCH_IMAGE_SIZE_BYTES") is { Length: > 0 } imageSize ? long.Parse(imageSize) : (long?)null;
+
+// 5. The report.
+var r = new StringBuilder();
+var c = CultureInfo.InvariantCulture;
+r.AppendLine("# Benchmark report").AppendLine();
+r.AppendLine(c, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores by `bench/run.sh` ({runs} cold starts each, {seconds} s per load run).");
+r.AppendLine("**ours** = the FC code package (`dist/code/bootstrap`: the runtime + all samples, Native AOT); **bare** = `bench/BareEcho`, the smallest Native AOT Kestrel app doing the same echo, built with the same settings. Load comes from wrk (1 thread) on the same machine, so both servers share the CPU with it alike.").AppendLine();
+r.AppendLine("| metric | ours | bare | ratio | target | verdict |").AppendLine("|---|---:|---:|---:|---|---|");
+void Row(string metric, double o, double b, string unit, string target, Func<double, bool> ok)
+{
+    var ratio = o / b;
+    r.AppendLine(c, $"| {metric} | {o:0.##} {unit} | {b:0.##} {unit} | {ratio:0.00}× | {target} | {(ok(ratio) ? "met" : $"**missed** by {Math.Abs(ratio - double.Parse(target.Split(' ')[1].TrimEnd('×'), c)) * 100:0}%")} |");
+}
+Row("cold start, median (process start → first 200 /invoke)", Median(cold["ours"]), Median(cold["bare"]), "ms", "≤ 1.15×", x => x <= 1.15);
+Row("cold start, p90", Percentile(cold["ours"], 0.9), Percentile(cold["bare"], 0.9), "ms", "≤ 1.15×", x => x <= 1.15);
+foreach (var i in Enumerable.Range(0, 3))
+{
+    var (o, b) = (load["ours"][i], load["bare"][i]);
+    Row($"echo 1 KiB, {o.Connections} connection(s): throughput", o.RequestsPerSecond, b.RequestsPerSecond, "req/s", "≥ 0.9×", x => x >= 0.9);
+    r.AppendLine(c, $"| — p50 / p99 latency | {o.P50Ms:0.00} / {o.P99Ms:0.00} ms | {b.P50Ms:0.00} / {b.P99Ms:0.00} ms | {o.P50Ms / b.P50Ms:0.00}× / {o.P99Ms / b.P99Ms:0.00}× | | |");
+}
+Row("idle RSS after the first invoke", idle["ours"].Average() / 1024.0, idle["bare"].Average() / 1024.0, "MiB", "≤ 1.3×", x => x <= 1.3);
+Row("idle RSS before load", memory["ours"].Idle / 1024.0, memory["bare"].Idle / 1024.0, "MiB", "≤ 1.3×", x => x <= 1.3);
+Row("peak RSS (VmHWM) over all load runs", memory["ours"].Peak / 1024.0, memory["bare"].Peak / 1024.0, "MiB", "≤ 1.3×", x => x <= 1.3);
+r.AppendLine(c, $"| package, zipped | {oursZip / 1048576.0:0.0} MiB | {bareZip / 1048576.0:0.0} MiB | {(double)oursZip / bareZip:0.00}× | | |");
+if (image is { } bytes) r.AppendLine(c, $"| container image (`docker build .`) | {bytes / 1048576.0:0} MiB | | | | |");
+r.AppendLine();
+r.AppendLine(c, $"Memory over a {seconds * 3} s soak at 200 connections (RSS MiB, sampled every {seconds / 2.0:0.#} s): ours {string.Join(" → ", memory["ours"].Soak.Select(k => (k / 1024.0).ToString("0.0", c)))} ({memory["ours"].SoakLoad.Requests} requests, {memory["ours"].SoakLoad.Errors} errors); bare {string.Join(" → ", memory["bare"].Soak.Select(k => (k / 1024.0).ToString("0.0", c)))} ({memory["bare"].SoakLoad.Requests} requests, {memory["bare"].SoakLoad.Errors} errors).").AppendLine();
+r.AppendLine(c, $"`oss-put-object` against the local OSS (which verifies every V4 signature), 32 connections: **{ossLoad.RequestsPerSecond:0} invocations/s**, p50 {ossLoad.P50Ms:0.00} ms, p99 {ossLoad.P99Ms:0.00} ms, {ossLoad.Errors} errors, {stored} puts reached the OSS.").AppendLine();
+r.AppendLine(c, $"Errors during echo runs: ours {load["ours"].Sum(l => l.Errors)}, bare {load["bare"].Sum(l => l.Errors)}.").AppendLine();
+r.AppendLine("```mermaid").AppendLine("xychart-beta").AppendLine("  title \"echo 1 KiB throughput (req/s): ours (first bar) vs bare (second bar)\"");
+r.AppendLine("  x-axis [\"1 conn\", \"32 conns\", \"200 conns\"]").AppendLine("  y-axis \"req/s\"");
+r.AppendLine(c, $"  bar [{string.Join(", ", load["ours"].Select(l => l.RequestsPerSecond.ToString("0", c)))}]");
+r.AppendLine(c, $"  bar [{string.Join(", ", load["bare"].Select(l => l.RequestsPerSecond.ToString("0", c)))}]");
+r.AppendLine("```").AppendLine();
+r.AppendLine(c, $"Cold starts (ms) — ours: {string.Join(", ", cold["ours"].Select(x => x.ToString("0.0", c)))}; bare: {string.Join(", ", cold["bare"].Select(x => x.ToString("0.0", c)))}.");
+Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+await File.WriteAllTextAsync(reportPath, r.ToString());
+Console.WriteLine(r.ToString());
+return 0;
+
+static double Median(List<double> values) => Percentile(values, 0.5);
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
