@@ -84,7 +84,14 @@ public sealed class CredentialSampleTests : IAsyncLifetime
         await _oss.DisposeAsync();
     }
 
-    private string LogText => Encoding.UTF8.GetString(_log.ToArray());
+    private string LogText
+    {
+        get
+        {
+            _app.Services.GetRequiredService<FunctionCompute.Runtime.Logging.FcLogWriter>().Flush();
+            return Encoding.UTF8.GetString(_log.ToArray());
+        }
+    }
 
     private string Put(string key, string message = "m", string? role = null, string? externalId = null) =>
         PutEvent(role ?? _role, _oss.Endpoint, _sts.Endpoint, key, message, externalId);

@@ -50,7 +50,14 @@ public sealed class OssSampleTests : IAsyncLifetime
         await _oss.DisposeAsync();
     }
 
-    private string LogText => Encoding.UTF8.GetString(_log.ToArray());
+    private string LogText
+    {
+        get
+        {
+            _app.Services.GetRequiredService<FunctionCompute.Runtime.Logging.FcLogWriter>().Flush();
+            return Encoding.UTF8.GetString(_log.ToArray());
+        }
+    }
 
     internal static HttpRequestMessage Invoke(string handler, string body, EmulatorCredential? credential, string region = "cn-hangzhou")
     {

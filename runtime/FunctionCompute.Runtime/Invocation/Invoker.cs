@@ -55,7 +55,7 @@ internal sealed class Invoker
         var context = parsed.Context;
         if (context.FunctionParam.FunctionTimeout is > 0 and var seconds) timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
 
-        _log.WriteLine(FcLogLines.InvokeStart(context.RequestId));
+        using var frame = new LogFrame(_log, FcLogLines.InvokeStart(context.RequestId), FcLogLines.InvokeEnd(context.RequestId));
         ReportProblems(parsed);
         using var scope = InvocationScope.Enter(context);
         try
@@ -69,15 +69,12 @@ internal sealed class Invoker
 
             var input = await ReadEventAsync(http.Request, timeout.Token);
             var result = await handler(input, context).AsTask().WaitAsync(timeout.Token);
+            frame.End();
             await WriteResultAsync(http, result, timeout.Token);
         }
         catch (Exception exception)
         {
-            await FailAsync(http, context, Classify(exception, http, timeout, context.FunctionParam.FunctionTimeout, "The function"));
-        }
-        finally
-        {
-            _log.WriteLine(FcLogLines.InvokeEnd(context.RequestId));
+            await FailAsync(http, context, Classify(exception, http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame);
         }
     }
 
@@ -95,7 +92,7 @@ internal sealed class Invoker
         var hookTimeout = kind == CallKind.Initialize ? context.FunctionParam.InitializationTimeout : context.FunctionParam.FunctionTimeout;
         if (hookTimeout is > 0) timeout.CancelAfter(TimeSpan.FromSeconds(hookTimeout.Value));
 
-        _log.WriteLine(start);
+        using var frame = new LogFrame(_log, start, end);
         ReportProblems(parsed);
         using var scope = InvocationScope.Enter(context);
         try
@@ -113,17 +110,42 @@ internal sealed class Invoker
                     await preFreeze(context).WaitAsync(timeout.Token);
                     break;
             }
+            frame.End();
             await WriteResultAsync(http, EventResult.Empty, timeout.Token);
         }
         catch (Exception exception)
         {
             var what = kind switch { CallKind.Initialize => "The initializer", CallKind.PreStop => "The pre-stop hook", _ => "The pre-freeze hook" };
-            await FailAsync(http, context, Classify(exception, http, timeout, hookTimeout, what));
+            await FailAsync(http, context, Classify(exception, http, timeout, hookTimeout, what), frame);
         }
-        finally
+    }
+
+    /// <summary>
+    /// The Start/End marker lines around a call. The End line is written when the work is done and
+    /// before the answer goes out, so whoever holds the answer can already find the whole invocation
+    /// in the log; disposing writes it if nothing did.
+    /// </summary>
+    private sealed class LogFrame : IDisposable
+    {
+        private readonly FcLogWriter _log;
+        private readonly string _end;
+        private bool _ended;
+
+        public LogFrame(FcLogWriter log, string start, string end)
         {
-            _log.WriteLine(end);
+            _log = log;
+            _end = end;
+            log.WriteLine(start);
         }
+
+        public void End()
+        {
+            if (_ended) return;
+            _ended = true;
+            _log.WriteLine(_end);
+        }
+
+        public void Dispose() => End();
     }
 
     /// <summary>
@@ -222,7 +244,7 @@ internal sealed class Invoker
             ? new FunctionTimeoutException(TimeSpan.FromSeconds(seconds.GetValueOrDefault()), what)
             : exception;
 
-    private async Task FailAsync(HttpContext http, IFcContext context, Exception exception)
+    private async Task FailAsync(HttpContext http, IFcContext context, Exception exception, LogFrame frame)
     {
         if (http.RequestAborted.IsCancellationRequested)
         {
@@ -233,6 +255,7 @@ internal sealed class Invoker
             _runtimeLogger.LogError("Invocation failed: {Type}: {Message}", exception.GetType().Name, exception.Message);
         else
             _runtimeLogger.LogError(exception, "Invocation failed: {Type}: {Message}", exception.GetType().Name, exception.Message);
+        frame.End();
         await WriteErrorAsync(http, exception, context, StatusCodes.Status404NotFound, _runtimeLogger);
     }
 

@@ -182,7 +182,7 @@ public class ContractRoutingTests
         Assert.Equal("200", Assert.Single(response.Headers.GetValues(FcHeaders.Status)));
         Assert.Equal("42|order-body|web-1|cn-shenzhen|yes", await response.Content.ReadAsStringAsync());
         Assert.Contains("FC Invoke Start RequestId: web-1", host.Log.Lines);
-        Assert.Contains("FC Invoke End RequestId: web-1", host.Log.Lines);
+        await host.WaitForLogLineAsync("FC Invoke End RequestId: web-1");
     }
 
     [Fact]

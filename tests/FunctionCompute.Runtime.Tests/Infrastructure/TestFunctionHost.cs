@@ -15,10 +15,12 @@ namespace FunctionCompute.Runtime.Tests.Infrastructure;
 /// </summary>
 public sealed class TestFunctionHost : IAsyncDisposable
 {
+    private readonly CapturedLog _log;
+
     private TestFunctionHost(WebApplication app, CapturedLog log, Uri address)
     {
         App = app;
-        Log = log;
+        _log = log;
         Address = address;
         Client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
@@ -28,7 +30,22 @@ public sealed class TestFunctionHost : IAsyncDisposable
     }
 
     public WebApplication App { get; }
-    public CapturedLog Log { get; }
+    /// <summary>Everything logged so far (the runtime's writer is flushed first).</summary>
+    public CapturedLog Log
+    {
+        get
+        {
+            App.Services.GetRequiredService<FunctionCompute.Runtime.Logging.FcLogWriter>().Flush();
+            return _log;
+        }
+    }
+
+    /// <summary>Waits for a line that is written after the answer went out (a web call's End line).</summary>
+    public async Task WaitForLogLineAsync(string line)
+    {
+        for (var i = 0; i < 200 && !Log.Lines.Contains(line); i++) await Task.Delay(10);
+        Assert.Contains(line, Log.Lines);
+    }
     public Uri Address { get; }
     public HttpClient Client { get; }
 

@@ -83,7 +83,7 @@ public partial class LoggingTests
     {
         var output = new CapturedLog();
         var time = new DateTimeOffset(2026, 11, 23, 10, 0, 0, 123, TimeSpan.Zero);
-        new FcLogWriter(output, new FixedClock(time)).WriteLog(level, "rid", "message text");
+        using (var writer = new FcLogWriter(output, new FixedClock(time))) writer.WriteLog(level, "rid", "message text");
         Assert.Equal($"2026-11-23T10:00:00.123Z rid [{word}] message text\n", output.Text);
     }
 
