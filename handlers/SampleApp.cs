@@ -29,6 +29,8 @@ public static class SampleApp
         app.MapEvent("oss-put-object", PutObject.HandleAsync, SampleJson.Default.PutObjectEvent);
         app.MapEvent("oss-get-object", GetObject.HandleAsync, SampleJson.Default.GetObjectEvent);
         app.MapEvent("oss-list-objects", ListObjects.HandleAsync, SampleJson.Default.ListObjectsEvent, SampleJson.Default.ListObjectsResult);
+        // OSS trigger: reacts to ObjectCreated notifications (typed trigger events from FunctionCompute.Events).
+        app.MapEvent("oss-uppercase-on-upload", UppercaseOnUpload.HandleAsync, FunctionCompute.Events.FcEventsJson.Default.OssEvent, SampleJson.Default.OssTriggerResult);
         // Credentials samples (files under Credentials/): another account's role, and the official default chain.
         app.MapEvent("oss-cross-account-put", CrossAccountPut.HandleAsync, SampleJson.Default.CrossAccountPutEvent);
         app.MapEvent("oss-list-default-chain", DefaultChainList.HandleAsync, SampleJson.Default.DefaultChainListEvent, SampleJson.Default.DefaultChainListResult);

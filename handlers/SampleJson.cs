@@ -17,6 +17,7 @@ namespace SampleFunctions;
 [JsonSerializable(typeof(GetObjectEvent))]
 [JsonSerializable(typeof(ListObjectsEvent))]
 [JsonSerializable(typeof(ListObjectsResult))]
+[JsonSerializable(typeof(OssTriggerResult))]
 [JsonSerializable(typeof(CrossAccountPutEvent))]
 [JsonSerializable(typeof(DefaultChainListEvent))]
 [JsonSerializable(typeof(DefaultChainListResult))]

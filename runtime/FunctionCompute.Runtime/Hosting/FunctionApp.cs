@@ -64,6 +64,7 @@ public static class FunctionApp
             services.GetRequiredService<IHttpContextAccessor>().HttpContext?.GetFcContext()
             ?? throw new InvalidOperationException("IFcContext is only available while a request is being handled."));
         builder.Services.AddSingleton<IStartupFilter, ContractStartupFilter>();
+        options.ConfigureBuilder?.Invoke(builder);
         return builder;
     }
 

@@ -38,6 +38,12 @@ public sealed class FunctionAppOptions
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     /// <summary>
+    /// Runs last in <see cref="FunctionApp.CreateBuilder"/>, after the runtime has set the builder up: the place
+    /// to swap the server (the test kit puts an in-memory TestServer in Kestrel's place) or add services.
+    /// </summary>
+    public Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? ConfigureBuilder { get; set; }
+
+    /// <summary>
     /// Options from the environment: the port from <c>FC_CUSTOM_LISTEN_PORT</c> (FC 3.0), else
     /// <c>FC_SERVER_PORT</c>, else 9000; the instance facts from the <c>FC_*</c> variables.
     /// </summary>

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using FunctionCompute.Credentials;
+
+namespace FunctionCompute.FcLocal;
+
+/// <summary>The calls FC makes to an instance, with FC's request headers.</summary>
+internal static class FcCalls
+{
+    public static string NewRequestId() => Guid.NewGuid().ToString("D");
+
+    /// <summary>Adds FC's headers for one call (<paramref name="controlPath"/> null for web requests, as FC 3.0 forwards them).</summary>
+    public static void AddHeaders(HttpRequestHeaders headers, FunctionSettings settings, CloudCredentials credentials, string requestId, string? controlPath)
+    {
+        void Set(string name, string? value)
+        {
+            headers.Remove(name);
+            if (!string.IsNullOrEmpty(value)) headers.TryAddWithoutValidation(name, value);
+        }
+        Set("x-fc-request-id", requestId);
+        Set("x-fc-control-path", controlPath);
+        Set("x-fc-function-name", settings.FunctionName);
+        Set("x-fc-function-handler", settings.Handler);
+        Set("x-fc-function-memory", settings.MemoryMB.ToString(CultureInfo.InvariantCulture));
+        Set("x-fc-function-timeout", settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture));
+        Set("x-fc-function-initializer", settings.Initializer);
+        if (settings.Initializer is not null) Set("x-fc-initialization-timeout", settings.InitializationTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
+        Set("x-fc-instance-lifecycle-pre-stop-handler", settings.PreStop);
+        Set("x-fc-region", settings.Region);
+        Set("x-fc-account-id", settings.AccountId);
+        Set("x-fc-qualifier", "LATEST");
+        if (!credentials.IsEmpty)
+        {
+            Set("x-fc-access-key-id", credentials.AccessKeyId);
+            Set("x-fc-access-key-secret", credentials.AccessKeySecret);
+            Set("x-fc-security-token", credentials.SecurityToken);
+        }
+    }
+
+    /// <summary>A lifecycle call (<c>POST /initialize</c>, <c>GET /pre-stop</c>); returns the status FC reads (x-fc-status, else HTTP) and the body.</summary>
+    public static async Task<(int Status, string Body, string RequestId)> HookAsync(HttpClient client, HttpMethod method, string path, FunctionSettings settings,
+        CloudCredentials credentials, int timeoutSeconds, CancellationToken token)
+    {
+        var requestId = NewRequestId();
+        using var request = new HttpRequestMessage(method, path);
+        if (method == HttpMethod.Post) request.Content = new ByteArrayContent([]);
+        AddHeaders(request.Headers, settings, credentials, requestId, path);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds + 3));
+        using var response = await client.SendAsync(request, timeout.Token);
+        return (Status(response), await response.Content.ReadAsStringAsync(timeout.Token), requestId);
+    }
+
+    public static int Status(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("x-fc-status", out var values) && int.TryParse(values.FirstOrDefault(), out var status) ? status : (int)response.StatusCode;
+}
+
+/// <summary>How an invocation gets its STS credentials.</summary>
+internal enum CredentialsMode
+{
+    /// <summary>The official default chain (environment, CLI profile, INI file, ECS RAM role, credentials URI).</summary>
+    Default,
+    /// <summary>Made-up STS-shaped credentials, fresh for the run (enough for code that only passes them on, or a local OSS).</summary>
+    Generated,
+    /// <summary>None: a function without a role.</summary>
+    None,
+}
+
+internal static class CredentialsSource
+{
+    public static async Task<CloudCredentials> ResolveAsync(CredentialsMode mode, CancellationToken token)
+    {
+        switch (mode)
+        {
+            case CredentialsMode.None:
+                return CloudCredentials.None;
+            case CredentialsMode.Generated:
+                var id = Guid.NewGuid().ToString("N");
+                return new CloudCredentials($"STS.fclocal{id[..16]}", Convert.ToBase64String(Guid.NewGuid().ToByteArray()), $"CAIS-fc-local-{id}",
+                    DateTimeOffset.UtcNow.AddHours(1));
+            default:
+                var provider = new FunctionCompute.Credentials.Chain.DefaultCredentialsProvider();
+                try
+                {
+                    var credentials = await provider.GetCredentialsAsync(token);
+                    Terminal.Status($"credentials from the default chain ({provider.ProviderName}): {credentials}");
+                    return credentials;
+                }
+                catch (Exception exception) when (exception is CredentialsException or HttpRequestException or IOException or OperationCanceledException && !token.IsCancellationRequested)
+                {
+                    Terminal.Status($"no credentials from the default chain ({exception.Message.Split('\n')[0]}); invoking without (like a function without a role). Use --generated-credentials for made-up ones.", "33");
+                    return CloudCredentials.None;
+                }
+        }
+    }
+}
