@@ -6,6 +6,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 "$root/scripts/setup.sh"
 if [[ "${SKIP_PACKAGE:-0}" != 1 ]]; then "$root/scripts/package.sh"; fi
+# The custom.debian10 package (AOT linked against glibc 2.28 with Zig) is tested too.
+if [[ "${SKIP_PACKAGE:-0}" != 1 || ! -f "$root/dist/code-debian10.zip" ]]; then PACKAGE_TARGET=debian10 "$root/scripts/package.sh"; fi
 
 # The container tests need a Docker engine; without one they are left out, and this says so.
 filter=()

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime.Hosting;
+
+namespace MyFunction;
+
+/// <summary>The function app: event handlers registered by name (s.yaml's <c>handler</c>, sent by FC as <c>x-fc-function-handler</c>).</summary>
+public static class App
+{
+    /// <summary>Builds the app; tests pass <paramref name="configure"/> to listen on a free loopback port.</summary>
+    public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
+    {
+        var builder = FunctionApp.CreateBuilder(args, configure);
+        var app = builder.Build();
+
+        // A typed handler: JSON in and out through source-generated System.Text.Json (AOT-safe).
+        app.MapEvent("hello", Hello, AppJson.Default.HelloEvent, AppJson.Default.HelloResult);
+
+        app.OnInitialize(context => context.Logger.LogInformation("initialized {Function}", context.FunctionParam.FunctionName));
+        return app;
+    }
+
+    /// <summary>The handler: an event in, a result out. Take credentials from <paramref name="context"/> on every invocation.</summary>
+    public static HelloResult Hello(HelloEvent e, IFcContext context)
+    {
+        context.Logger.LogInformation("greeting {Name}", e.Name);
+        return new HelloResult($"Hello, {e.Name ?? "world"}!", context.RequestId);
+    }
+}
+
+public sealed record HelloEvent(string? Name);
+
+public sealed record HelloResult(string Greeting, string RequestId);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(HelloEvent))]
+[JsonSerializable(typeof(HelloResult))]
+public sealed partial class AppJson : JsonSerializerContext;
