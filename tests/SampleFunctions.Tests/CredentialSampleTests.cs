@@ -306,7 +306,7 @@ public class PackagedCredentialTests
         var home = Directory.CreateTempSubdirectory("fc-chain-home-").FullName;
         try
         {
-            await using var function = await PackagedFunction.StartAsync(IsolatedEnvironment(home, new Dictionary<string, string>
+            await using var function = await FunctionProcess.StartPackageAsync(IsolatedEnvironment(home, new Dictionary<string, string>
             {
                 [CredentialsEnvironmentVariables.AccessKeyId] = env.AccessKeyId,
                 [CredentialsEnvironmentVariables.AccessKeySecret] = env.AccessKeySecret,
@@ -342,7 +342,7 @@ public class PackagedCredentialTests
         var home = Directory.CreateTempSubdirectory("fc-chain-home-").FullName;
         try
         {
-            await using var function = await PackagedFunction.StartAsync(IsolatedEnvironment(home));
+            await using var function = await FunctionProcess.StartPackageAsync(IsolatedEnvironment(home));
             using var response = await function.Client.SendAsync(OssSampleTests.Invoke("oss-list-default-chain",
                 """{"endpoint":"http://127.0.0.1:1","bucket":"b"}""", credential: null));
             var body = await response.Content.ReadAsStringAsync();
@@ -369,7 +369,7 @@ public class PackagedCredentialTests
         await using var __ = oss;
         var function = CredentialSampleTests.FunctionKey(30);
         CredentialSampleTests.Trust(sts, function);
-        await using var package = await PackagedFunction.StartAsync();
+        await using var package = await FunctionProcess.StartPackageAsync();
 
         for (var i = 0; i < 2; i++)
         {

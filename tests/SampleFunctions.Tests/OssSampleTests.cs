@@ -1,3 +1,4 @@
+using FunctionCompute.StandIns;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -228,7 +229,7 @@ public class PackagedOssTests
         options.Buckets.Add(OssSampleTests.Bucket);
         options.Credentials.Add(credential);
         await using var oss = await OssEmulatorServer.StartAsync(options);
-        await using var function = await PackagedFunction.StartAsync();
+        await using var function = await FunctionProcess.StartPackageAsync();
 
         using var put = await function.Client.SendAsync(OssSampleTests.Invoke("oss-put-object", OssSampleTests.PutEvent(oss.Endpoint, "packaged/hello.txt", "from the AOT package"), credential));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);

@@ -1,3 +1,4 @@
+using FunctionCompute.StandIns;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -28,7 +29,7 @@ public class PackagedFunctionTests
     [Fact]
     public async Task The_package_serves_the_contract_on_fc_server_port()
     {
-        await using var function = await PackagedFunction.StartAsync(new Dictionary<string, string> { ["FC_REGION"] = "cn-hangzhou" });
+        await using var function = await FunctionProcess.StartPackageAsync(new Dictionary<string, string> { ["FC_REGION"] = "cn-hangzhou" });
 
         using var echo = await function.Client.SendAsync(Invoke("echo", "hello from FC", "e2e-echo"));
         Assert.Equal(HttpStatusCode.OK, echo.StatusCode);
@@ -65,7 +66,7 @@ public class PackagedFunctionTests
     [Fact]
     public async Task Sigterm_lets_the_invocation_in_flight_finish_then_exits_0()
     {
-        await using var function = await PackagedFunction.StartAsync();
+        await using var function = await FunctionProcess.StartPackageAsync();
 
         var inFlight = function.Client.SendAsync(Invoke("sleep", """{"milliseconds":1500}""", "e2e-sleep"));
         await function.WaitForOutputAsync("sleeping 1500 ms", TimeSpan.FromSeconds(10));
@@ -85,7 +86,7 @@ public class PackagedFunctionTests
     [Fact]
     public async Task Sigterm_while_idle_exits_0_promptly()
     {
-        await using var function = await PackagedFunction.StartAsync();
+        await using var function = await FunctionProcess.StartPackageAsync();
         function.Terminate();
         Assert.Equal(0, await function.WaitForExitAsync(TimeSpan.FromSeconds(15)));
     }
@@ -93,7 +94,7 @@ public class PackagedFunctionTests
     [Fact]
     public async Task A_malformed_port_variable_stops_start_up_with_a_clear_message()
     {
-        using var process = PackagedFunction.StartProcess(new Dictionary<string, string> { ["FC_SERVER_PORT"] = "ninety" });
+        using var process = FunctionProcess.StartPackageProcess(new Dictionary<string, string> { ["FC_SERVER_PORT"] = "ninety" });
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
@@ -104,9 +105,9 @@ public class PackagedFunctionTests
     [Fact]
     public async Task Fc_custom_listen_port_wins_over_fc_server_port()
     {
-        var port = PackagedFunction.FreePort();
-        var unused = PackagedFunction.FreePort();
-        using var process = PackagedFunction.StartProcess(new Dictionary<string, string>
+        var port = FunctionProcess.FreePort();
+        var unused = FunctionProcess.FreePort();
+        using var process = FunctionProcess.StartPackageProcess(new Dictionary<string, string>
         {
             ["FC_CUSTOM_LISTEN_PORT"] = port.ToString(),
             ["FC_SERVER_PORT"] = unused.ToString(),

@@ -68,7 +68,7 @@ internal sealed class Invoker
             if (!_initialized && _lifecycle.Initializer is not null) await RunInitializerOnceAsync(context, timeout.Token);
 
             var input = await ReadEventAsync(http.Request, timeout.Token);
-            var result = await handler(input, context).AsTask().WaitAsync(timeout.Token);
+            var result = await OffTheCallersThread(() => handler(input, context).AsTask()).WaitAsync(timeout.Token);
             frame.End();
             await WriteResultAsync(http, result, timeout.Token);
         }
@@ -104,10 +104,10 @@ internal sealed class Invoker
                     await RunInitializerOnceAsync(context, timeout.Token);
                     break;
                 case CallKind.PreStop when _lifecycle.PreStop is { } preStop:
-                    await preStop(context).WaitAsync(timeout.Token);
+                    await OffTheCallersThread(() => preStop(context)).WaitAsync(timeout.Token);
                     break;
                 case CallKind.PreFreeze when _lifecycle.PreFreeze is { } preFreeze:
-                    await preFreeze(context).WaitAsync(timeout.Token);
+                    await OffTheCallersThread(() => preFreeze(context)).WaitAsync(timeout.Token);
                     break;
             }
             frame.End();
@@ -159,7 +159,7 @@ internal sealed class Invoker
         try
         {
             if (_initialized) return;
-            await initializer(context).WaitAsync(token);
+            await OffTheCallersThread(() => initializer(context)).WaitAsync(token);
             _initialized = true;
         }
         finally
@@ -237,6 +237,17 @@ internal sealed class Invoker
             if (!result.Bytes.IsEmpty) await response.Body.WriteAsync(result.Bytes, token);
         }
     }
+
+    /// <summary>
+    /// Starts user code on a thread-pool work item instead of the request's own thread. A handler that blocks
+    /// (synchronous I/O, <c>Thread.Sleep</c>, a deadlock) before its first await would otherwise hold the
+    /// request until it returns, and the timeout answer, which needs the request's await, would never be
+    /// written. Usually the same thread picks the work item up right away, so a fast handler pays one queue hop.
+    /// </summary>
+    private static Task<T> OffTheCallersThread<T>(Func<Task<T>> userCode) => Task.Run(userCode);
+
+    /// <inheritdoc cref="OffTheCallersThread{T}"/>
+    private static Task OffTheCallersThread(Func<Task> userCode) => Task.Run(userCode);
 
     /// <summary>Names what went wrong: a timeout and a vanished caller are told apart from a handler's own error.</summary>
     private static Exception Classify(Exception exception, HttpContext http, CancellationTokenSource timeout, int? seconds, string what) =>
