@@ -15,6 +15,7 @@ internal static class Invocation
         request.Headers.Add(FcHeaders.FunctionHandler, handler);
         request.Headers.Add(FcHeaders.RequestId, requestId);
         request.Headers.Add(FcHeaders.FunctionTimeout, timeoutSeconds.ToString());
+        request.Headers.Add(FcHeaders.Region, "cn-hangzhou"); // FC always sends it; the OSS samples sign for it
         if (credentials is var (id, secret, token))
         {
             request.Headers.Add(FcHeaders.AccessKeyId, id);

@@ -193,6 +193,10 @@ internal sealed class Invoker
                 buffer.Write(chunk, 0, read);
             }
         }
+        catch (BadHttpRequestException exception)
+        {
+            throw MalformedBody(exception);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(chunk);
@@ -211,11 +215,22 @@ internal sealed class Invoker
             int read;
             while (total < max && (read = await body.ReadAsync(chunk, token)) > 0) total += read;
         }
+        catch (BadHttpRequestException exception)
+        {
+            throw MalformedBody(exception);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
     }
+
+    /// <summary>
+    /// A body Kestrel cannot read (bad chunk framing, a stalled upload) is the caller's problem, not the function's:
+    /// it is answered as an invalid event with Kestrel's reason, without Kestrel's frames as a stack trace.
+    /// </summary>
+    private static InvalidEventException MalformedBody(BadHttpRequestException exception) =>
+        new($"The event could not be read from the request: {exception.Message}", exception);
 
     private static async Task WriteResultAsync(HttpContext http, EventResult result, CancellationToken token)
     {
