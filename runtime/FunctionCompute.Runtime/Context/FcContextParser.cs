@@ -88,7 +88,11 @@ public static class FcContextParser
 
     private static CloudCredentials ParseCredentials(string? id, string? secret, string? token, Action<string> problem)
     {
-        if (id is not null && secret is not null) return new CloudCredentials(id.Trim(), secret.Trim(), token?.Trim());
+        // A value of only whitespace cannot sign anything: treat it as absent rather than let CloudCredentials reject it.
+        id = TrimmedOrNull(id);
+        secret = TrimmedOrNull(secret);
+        token = TrimmedOrNull(token);
+        if (id is not null && secret is not null) return new CloudCredentials(id, secret, token);
         if (id is null && secret is null)
         {
             if (token is not null) problem($"header {FcHeaders.SecurityToken} came without an access key; the invocation has no credentials");
@@ -100,6 +104,8 @@ public static class FcContextParser
             : $"header {FcHeaders.AccessKeyId} came without {FcHeaders.AccessKeySecret}; the invocation has no credentials");
         return CloudCredentials.None;
     }
+
+    private static string? TrimmedOrNull(string? value) => value?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
 
     private static string Echo(string value)
     {
