@@ -107,9 +107,12 @@ public static class FcContextParser
 
     private static string? TrimmedOrNull(string? value) => value?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
 
+    // Never cut between the halves of a surrogate pair: half a pair is not text a log can show.
+    private static int EchoCut(string value) => char.IsHighSurrogate(value[MaxEchoedLength - 1]) ? MaxEchoedLength - 1 : MaxEchoedLength;
+
     private static string Echo(string value)
     {
-        var shown = value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, MaxEchoedLength), "…");
+        var shown = value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, EchoCut(value)), "…");
         // Keep the log line one line and printable whatever the header held.
         return string.Create(shown.Length, shown, static (span, s) =>
         {

@@ -207,6 +207,17 @@ public class FcContextParserTests
         Assert.False(withBlankToken.Context.Credentials.IsTemporary);
     }
 
+    // Regression (found by FcContextParserProperties): the echo of a long malformed value was cut at 64 UTF-16 units,
+    // which could leave half of a surrogate pair (an emoji, say) in the problem text that goes to the log.
+    [Fact]
+    public void Echo_of_a_long_malformed_value_never_splits_a_surrogate_pair()
+    {
+        var value = new string('9', 63) + "\U0001F600" + "tail";
+        var problem = Assert.Single(Parse(new() { [FcHeaders.FunctionMemory] = value }).Problems);
+        Assert.Contains("'" + new string('9', 63) + "…'", problem);
+        Assert.DoesNotContain(problem, char.IsSurrogate);
+    }
+
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;
