@@ -61,6 +61,17 @@ public class FcContextParserProperties
         return FcContextParser.Parse(dictionary, FcEnvironment.Empty, Now, CancellationToken.None, NullLogger.Instance);
     }
 
+    private static bool IsValidUtf16(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return false;
+        }
+
+        return true;
+    }
+
     /// <summary>The oracle for numeric headers: ASCII digits only (leading zeros allowed) and within int.</summary>
     private static int? ExpectedNumber(string text) =>
         text.Length > 0 && text.All(char.IsAsciiDigit) && BigInteger.Parse(text, CultureInfo.InvariantCulture) is var n && n <= int.MaxValue
@@ -84,7 +95,9 @@ public class FcContextParserProperties
             var context = parsed.Context;
             Assert.False(string.IsNullOrEmpty(context.RequestId));
             Assert.NotNull(context.ToString());
+            // Problems go to the log as one printable line of valid text.
             Assert.All(parsed.Problems, problem => Assert.DoesNotContain(problem, c => char.IsControl(c)));
+            Assert.All(parsed.Problems, problem => Assert.True(IsValidUtf16(problem), $"half a surrogate pair in: {problem}"));
             if (context.Credentials.IsEmpty) return;
             // Credentials are only made from a complete, non-blank pair.
             Assert.False(string.IsNullOrWhiteSpace(context.Credentials.AccessKeyId));
