@@ -14,6 +14,17 @@ public class OssXmlProperties
 {
     private static readonly string[] NoSecrets = [];
 
+    private static bool IsValidUtf16(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return false;
+        }
+
+        return true;
+    }
+
     private static readonly Gen<string> Text = TextGen.XmlText(30);
 
     /// <summary>What a parser reading element text gives back: the text itself, whitespace included.</summary>
@@ -72,16 +83,17 @@ public class OssXmlProperties
             new XElement("ServerTime", prefix),
         ]), secret, token);
 
-    // Cut anywhere, a byte flipped anywhere, or random garbage.
+    // Cut anywhere, a character replaced anywhere, or doubled; always whole characters, as a decoded HTTP body is.
     private static Gen<string> Broken(Gen<string> documents) =>
         from xml in documents
         from kind in Gen.Int[0, 2]
-        from position in Gen.Int[0, Math.Max(0, xml.Length - 1)]
+        from anywhere in Gen.Int[0, Math.Max(0, xml.Length - 1)]
+        let position = anywhere > 0 && anywhere < xml.Length && char.IsLowSurrogate(xml[anywhere]) ? anywhere - 1 : anywhere
         from replacement in Gen.Char["<>&;/\"'=?!-x \u0001"]
         select kind switch
         {
             0 => xml[..position],
-            1 => xml.Remove(position, Math.Min(1, xml.Length - position)).Insert(position, replacement.ToString()),
+            1 => xml.Remove(position, Math.Min(char.IsHighSurrogate(xml, position) ? 2 : 1, xml.Length - position)).Insert(position, replacement.ToString()),
             _ => xml + xml[..position],
         };
 
@@ -96,6 +108,7 @@ public class OssXmlProperties
         {
             OssException e = OssErrorParser.Parse(HttpStatusCode.Forbidden, t.Body, null, [t.Secret, t.Token]);
             Assert.False(string.IsNullOrEmpty(e.Code));
+            Assert.True(IsValidUtf16(e.Message), $"half a surrogate pair in: {e.Message}");
             foreach (string text in (string[])[e.Message, e.ToString(), e.ErrorMessage ?? "", .. e.Details.Values])
             {
                 Assert.DoesNotContain(t.Secret, text, StringComparison.Ordinal);
