@@ -108,6 +108,7 @@ public class CredentialDocumentProperties
     {
         string text = Secrets.AllText(exception);
         Secrets.AssertAbsent(text, doc.Secret, doc.Token, Caller.AccessKeySecret, Caller.SecurityToken);
+        Assert.False(string.IsNullOrWhiteSpace(exception.Message));
     }
 
     /// <summary>
