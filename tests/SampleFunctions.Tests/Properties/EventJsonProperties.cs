@@ -154,7 +154,7 @@ public sealed class EventJsonProperties : IAsyncLifetime
             // A well-formed event with a usable name must be greeted with exactly that name.
             if (StringField(t.Intact, "name") is { } name && !string.IsNullOrWhiteSpace(name) && t.Intact!.Count == 1)
                 Assert.Equal($"Hello, {name}!", result.Json(SampleJson.Default.GreetResult).Greeting);
-        }, iter: 250, threads: 1);
+        }, iter: 200, threads: 1);
         AssertBothOutcomesSeen();
     }
 
@@ -167,7 +167,7 @@ public sealed class EventJsonProperties : IAsyncLifetime
             AssertContractAnswer(result, t.Body, nameof(SleepEvent));
             if (t.Intact is { Count: 1 } intact && intact.TryGetPropertyValue("milliseconds", out var node) && node is JsonValue v && v.TryGetValue(out int ms))
                 Assert.Equal(ms, result.Json(SampleJson.Default.SleepResult).Slept);
-        }, iter: 150, threads: 1);
+        }, iter: 100, threads: 1);
         AssertBothOutcomesSeen();
     }
 
