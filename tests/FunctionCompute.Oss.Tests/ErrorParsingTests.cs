@@ -144,4 +144,21 @@ public class ErrorParsingTests
 
         Assert.Contains(token, sig.CanonicalRequest); // sanity: the token really is signed
     }
+
+    // Regression (found by OssXmlProperties): the excerpt of a body that is not XML was cut at 120 UTF-16 units,
+    // which could leave half of a surrogate pair in the exception message.
+    [Fact]
+    public void Excerpt_of_a_non_xml_body_never_splits_a_surrogate_pair()
+    {
+        string body = "<" + new string('x', 118) + "\U0001F600" + " and more";
+        var e = OssErrorParser.Parse(HttpStatusCode.BadGateway, body, null, NoSecrets);
+        Assert.Equal(OssErrorParser.BadErrorResponse, e.Code);
+        Assert.Contains("<" + new string('x', 118) + "…", e.Message);
+        // The pair may appear whole (the XML error quotes it); never one half alone.
+        for (int i = 0; i < e.Message.Length; i++)
+        {
+            if (char.IsHighSurrogate(e.Message[i])) Assert.True(char.IsLowSurrogate(e.Message[++i]), e.Message);
+            else Assert.False(char.IsLowSurrogate(e.Message[i]), e.Message);
+        }
+    }
 }

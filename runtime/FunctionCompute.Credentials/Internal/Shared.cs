@@ -27,7 +27,7 @@ internal static class SharedHttp
         {
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(timeoutSource.Token).ConfigureAwait(false);
-            if (body.Length > maxBodyChars) body = body[..maxBodyChars];
+            if (body.Length > maxBodyChars) body = Truncate(body, maxBodyChars);
             return (response.StatusCode, body, response);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -35,6 +35,13 @@ internal static class SharedHttp
             throw new TimeoutException($"no answer within {timeout.TotalMilliseconds:0} ms");
         }
     }
+
+    /// <summary>
+    /// Cuts <paramref name="body"/> to at most <paramref name="maxChars"/> without splitting a surrogate pair: half a pair
+    /// is invalid UTF-16, which System.Text.Json rejects with ArgumentException rather than JsonException.
+    /// </summary>
+    internal static string Truncate(string body, int maxChars) =>
+        body.Length <= maxChars ? body : body[..(maxChars > 0 && char.IsHighSurrogate(body[maxChars - 1]) ? maxChars - 1 : maxChars)];
 
     /// <summary>A one-line description of a transport failure, without any payload.</summary>
     public static string Describe(Exception exception) => exception switch

@@ -68,7 +68,7 @@ public sealed class CredentialsUriProvider : INamedCredentialsProvider
         if (document is null) throw Error($"GET {Where} answered an empty document");
         if (document.Code is { } code && !string.Equals(code, "Success", StringComparison.Ordinal))
             throw Error($"GET {Where} answered Code '{code}', not 'Success'");
-        if (string.IsNullOrEmpty(document.AccessKeyId) || string.IsNullOrEmpty(document.AccessKeySecret) || string.IsNullOrEmpty(document.SecurityToken))
+        if (string.IsNullOrWhiteSpace(document.AccessKeyId) || string.IsNullOrWhiteSpace(document.AccessKeySecret) || string.IsNullOrWhiteSpace(document.SecurityToken))
             throw Error($"GET {Where} answered a document without AccessKeyId, AccessKeySecret or SecurityToken");
         if (!Timestamps.TryParse(document.Expiration, out var expiration))
             throw Error($"GET {Where} answered a document whose Expiration is missing or not yyyy-MM-ddTHH:mm:ssZ");

@@ -124,7 +124,7 @@ public sealed class EcsRamRoleCredentialsProvider : INamedCredentialsProvider
         if (document is null) throw Error("the credential document is empty");
         if (!string.Equals(document.Code, "Success", StringComparison.Ordinal))
             throw Error($"the credential document has Code '{document.Code ?? "(none)"}', not 'Success'");
-        if (string.IsNullOrEmpty(document.AccessKeyId) || string.IsNullOrEmpty(document.AccessKeySecret) || string.IsNullOrEmpty(document.SecurityToken))
+        if (string.IsNullOrWhiteSpace(document.AccessKeyId) || string.IsNullOrWhiteSpace(document.AccessKeySecret) || string.IsNullOrWhiteSpace(document.SecurityToken))
             throw Error("the credential document lacks AccessKeyId, AccessKeySecret or SecurityToken");
         if (!Timestamps.TryParse(document.Expiration, out var expiration))
             throw Error("the credential document's Expiration is missing or not yyyy-MM-ddTHH:mm:ssZ");

@@ -190,7 +190,7 @@ public sealed class StsClient
         if (document is null)
             throw new StsException("InvalidResponse", "the success answer is not JSON", null, BaseAddress.Host, null, status);
         var c = document.Credentials;
-        if (c is null || string.IsNullOrEmpty(c.AccessKeyId) || string.IsNullOrEmpty(c.AccessKeySecret) || string.IsNullOrEmpty(c.SecurityToken))
+        if (c is null || string.IsNullOrWhiteSpace(c.AccessKeyId) || string.IsNullOrWhiteSpace(c.AccessKeySecret) || string.IsNullOrWhiteSpace(c.SecurityToken))
             throw new StsException("InvalidResponse", "the answer has no complete Credentials (AccessKeyId, AccessKeySecret, SecurityToken)", document.RequestId, document.HostId, null, status);
         if (!Timestamps.TryParse(c.Expiration, out var expiration))
             throw new StsException("InvalidResponse", "the answer's Credentials.Expiration is missing or not yyyy-MM-ddTHH:mm:ssZ", document.RequestId, document.HostId, null, status);

@@ -108,7 +108,12 @@ internal static class OssErrorParser
         return value;
     }
 
-    private static string Snippet(string body) => body.Length <= 120 ? body : body[..120] + "…";
+    private const int SnippetLength = 120;
+
+    // Never cut between the halves of a surrogate pair: half a pair is not text a log or a message can carry.
+    private static string Snippet(string body) => body.Length <= SnippetLength
+        ? body
+        : body[..(char.IsHighSurrogate(body[SnippetLength - 1]) ? SnippetLength - 1 : SnippetLength)] + "…";
 
     private static string? Header(HttpResponseHeaders? headers, string name) =>
         headers is not null && headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

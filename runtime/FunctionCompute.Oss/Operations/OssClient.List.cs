@@ -37,7 +37,19 @@ public sealed partial class OssClient
         XElement root = await OssXml.LoadAsync(response, cancellationToken).ConfigureAwait(false);
         if (root.Name.LocalName != "ListBucketResult") throw OssXml.Missing(response, "a <ListBucketResult> document");
         bool encoded = string.Equals(root.Value("EncodingType"), "url", StringComparison.OrdinalIgnoreCase);
-        string? Decode(string? s) => s is null || !encoded ? s : OssUriEncoding.Decode(s, plusAsSpace: true);
+        string? Decode(string? s)
+        {
+            if (s is null || !encoded) return s;
+            try
+            {
+                return OssUriEncoding.Decode(s, plusAsSpace: true);
+            }
+            catch (FormatException ex)
+            {
+                // A broken answer (or something in front of OSS) is a response error, like unparsable XML.
+                throw OssXml.Invalid(response, $"a listing value that is not valid URL encoding ({ex.Message})", ex);
+            }
+        }
 
         var objects = root.Children("Contents").Select(c => new OssObjectSummary
         {

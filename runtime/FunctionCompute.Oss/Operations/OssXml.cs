@@ -45,4 +45,8 @@ internal static class OssXml
     public static OssException Missing(HttpResponseMessage response, string what) =>
         new(response.StatusCode, "InvalidResponse",
             $"OSS response lacks {what}.", Http.ResponseHeaders.RequestId(response), null, null);
+
+    public static OssException Invalid(HttpResponseMessage response, string what, Exception? innerException = null) =>
+        new(response.StatusCode, "InvalidResponse",
+            $"OSS response has {what}.", Http.ResponseHeaders.RequestId(response), null, null, innerException: innerException);
 }

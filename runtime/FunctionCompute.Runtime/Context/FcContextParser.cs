@@ -88,7 +88,11 @@ public static class FcContextParser
 
     private static CloudCredentials ParseCredentials(string? id, string? secret, string? token, Action<string> problem)
     {
-        if (id is not null && secret is not null) return new CloudCredentials(id.Trim(), secret.Trim(), token?.Trim());
+        // A value of only whitespace cannot sign anything: treat it as absent rather than let CloudCredentials reject it.
+        id = TrimmedOrNull(id);
+        secret = TrimmedOrNull(secret);
+        token = TrimmedOrNull(token);
+        if (id is not null && secret is not null) return new CloudCredentials(id, secret, token);
         if (id is null && secret is null)
         {
             if (token is not null) problem($"header {FcHeaders.SecurityToken} came without an access key; the invocation has no credentials");
@@ -101,9 +105,14 @@ public static class FcContextParser
         return CloudCredentials.None;
     }
 
+    private static string? TrimmedOrNull(string? value) => value?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
+
+    // Never cut between the halves of a surrogate pair: half a pair is not text a log can show.
+    private static int EchoCut(string value) => char.IsHighSurrogate(value[MaxEchoedLength - 1]) ? MaxEchoedLength - 1 : MaxEchoedLength;
+
     private static string Echo(string value)
     {
-        var shown = value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, MaxEchoedLength), "…");
+        var shown = value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, EchoCut(value)), "…");
         // Keep the log line one line and printable whatever the header held.
         return string.Create(shown.Length, shown, static (span, s) =>
         {

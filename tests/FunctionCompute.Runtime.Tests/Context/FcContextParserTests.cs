@@ -182,6 +182,42 @@ public class FcContextParserTests
         Assert.Equal(Timeout.InfiniteTimeSpan, new FcContext { RequestId = "r" }.RemainingTime);
     }
 
+    // Regression (found by FcContextParserProperties): a whitespace-only key id reached CloudCredentials,
+    // whose constructor throws, so the parser that must never throw failed the whole invocation.
+    [Theory]
+    [InlineData("\n", "-12")]
+    [InlineData(" ", "5017953987502")]
+    [InlineData("\u00A0", "wJalrXUtnFEMI")]
+    public void Blank_access_key_id_with_a_secret_is_reported_not_thrown(string id, string secret)
+    {
+        var parsed = Parse(new() { [FcHeaders.AccessKeyId] = id, [FcHeaders.AccessKeySecret] = secret });
+        Assert.Same(CloudCredentials.None, parsed.Context.Credentials);
+        Assert.Contains(parsed.Problems, p => p.Contains($"{FcHeaders.AccessKeySecret} came without {FcHeaders.AccessKeyId}", StringComparison.Ordinal));
+        Assert.All(parsed.Problems, p => Assert.DoesNotContain(secret, p, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Blank_secret_and_token_count_as_absent()
+    {
+        var parsed = Parse(new() { [FcHeaders.AccessKeyId] = "STS.id", [FcHeaders.AccessKeySecret] = "\t ", [FcHeaders.SecurityToken] = " " });
+        Assert.Same(CloudCredentials.None, parsed.Context.Credentials);
+        Assert.Contains(parsed.Problems, p => p.Contains($"{FcHeaders.AccessKeyId} came without {FcHeaders.AccessKeySecret}", StringComparison.Ordinal));
+
+        var withBlankToken = Parse(new() { [FcHeaders.AccessKeyId] = "STS.id", [FcHeaders.AccessKeySecret] = "s", [FcHeaders.SecurityToken] = "\u3000" });
+        Assert.False(withBlankToken.Context.Credentials.IsTemporary);
+    }
+
+    // Regression (found by FcContextParserProperties): the echo of a long malformed value was cut at 64 UTF-16 units,
+    // which could leave half of a surrogate pair (an emoji, say) in the problem text that goes to the log.
+    [Fact]
+    public void Echo_of_a_long_malformed_value_never_splits_a_surrogate_pair()
+    {
+        var value = new string('9', 63) + "\U0001F600" + "tail";
+        var problem = Assert.Single(Parse(new() { [FcHeaders.FunctionMemory] = value }).Problems);
+        Assert.Contains("'" + new string('9', 63) + "…'", problem);
+        Assert.DoesNotContain(problem, char.IsSurrogate);
+    }
+
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;
