@@ -1,9 +1,11 @@
 using System.Text;
 using CsCheck;
 
-namespace SampleFunctions.Tests.Properties;
+namespace PropertyTesting;
 
 /// <summary>
+/// Shared by the test projects' property tests (linked into each as Properties/TextGen.cs).
+///
 /// String generators biased towards the characters that break parsers: controls, non-ASCII letters and
 /// digits, astral code points. Strings are always valid UTF-16 (no lone surrogates): headers arrive decoded.
 /// </summary>
@@ -23,6 +25,18 @@ internal static class TextGen
 
     /// <summary>Any text of 0–<paramref name="maxLength"/> code points.</summary>
     public static Gen<string> Text(int maxLength) => CodePoint.Array[0, maxLength].Select(FromCodePoints);
+
+    /// <summary>
+    /// Text an XML 1.0 document can carry: no controls but tab and line feed (carriage returns are normalised
+    /// away by XML parsers, so they cannot round-trip either).
+    /// </summary>
+    public static Gen<string> XmlText(int maxLength) =>
+        CodePoint.Where(cp => cp is '\t' or '\n' || (cp >= 0x20 && cp != 0x7F && cp is < 0x80 or > 0x9F)).Array[0, maxLength].Select(FromCodePoints);
+
+    /// <summary>Any bytes, sometimes valid UTF-8 text, sometimes not.</summary>
+    public static readonly Gen<byte[]> Bytes = Gen.Frequency(
+        (1, Gen.Byte.Array[0, 300]),
+        (1, Text(100).Select(System.Text.Encoding.UTF8.GetBytes)));
 
     public static string FromCodePoints(int[] codePoints)
     {
