@@ -33,6 +33,14 @@ app.MapEvent("hang-blocking", (input, context) =>
     return input;
 });
 
+// Blocks its thread for the milliseconds the event gives, then returns the event: past the deadline, a late answer.
+app.MapEvent("block-then-return", (input, context) =>
+{
+    var milliseconds = int.Parse(new StreamReader(input).ReadToEnd());
+    Thread.Sleep(milliseconds);
+    return new MemoryStream(Encoding.UTF8.GetBytes("late " + milliseconds));
+});
+
 // Never completes and ignores the token, without holding a thread.
 app.MapEvent("hang-async", async (input, context) =>
 {

@@ -54,6 +54,22 @@ public class HandlerFaultTests
     }
 
     [Fact]
+    public async Task A_blocking_handler_that_returns_after_the_deadline_gets_one_answer_the_timeout()
+    {
+        await using var function = await FaultApp.StartAsync();
+
+        using var response = await function.Client.SendAsync(Invoke("block-then-return", "2500", "late-1", timeoutSeconds: 1));
+
+        Assert.Equal("FunctionTimeoutException", (await ErrorOf(response)).Type);
+        Assert.Equal("close", response.Headers.Connection.Single()); // that request never finishes cleanly: do not reuse its connection
+        await Task.Delay(2000); // the handler returns now, into an invocation that was already answered
+        await AssertStillServes(function.Client, "after-late");
+        Assert.DoesNotContain("late 2500", function.Output);
+        Assert.DoesNotContain("aborting the connection", function.Output);
+        Assert.Equal(1, function.Output.Split("FC Invoke End RequestId: late-1").Length - 1);
+    }
+
+    [Fact]
     public async Task A_handler_that_exhausts_memory_gets_an_out_of_memory_error_and_the_process_recovers()
     {
         // A GC heap limit stands in for the function's memory size, as FC's container limit does.

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
@@ -68,7 +69,24 @@ internal sealed class Invoker
             if (!_initialized && _lifecycle.Initializer is not null) await RunInitializerOnceAsync(context, timeout.Token);
 
             var input = await ReadEventAsync(http.Request, timeout.Token);
-            var result = await OffTheCallersThread(() => handler(input, context).AsTask()).WaitAsync(timeout.Token);
+            timeout.Token.ThrowIfCancellationRequested();
+
+            ValueTask<EventResult> pending = default;
+            ExceptionDispatchInfo? thrown = null;
+            using (var watchdog = new BlockedHandlerWatchdog(timeout.Token,
+                () => FailAsync(http, context, Classify(new OperationCanceledException(), http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame, closeConnection: true)))
+            {
+                try { pending = handler(input, context); }
+                catch (Exception exception) { thrown = ExceptionDispatchInfo.Capture(exception); }
+                if (!watchdog.TryClaimAnswer())
+                {
+                    // The handler held this thread past the deadline and the watchdog has answered: whatever it returns now is late.
+                    await watchdog.Answered;
+                    return;
+                }
+            }
+            thrown?.Throw();
+            var result = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(timeout.Token);
             frame.End();
             await WriteResultAsync(http, result, timeout.Token);
         }
@@ -129,7 +147,7 @@ internal sealed class Invoker
     {
         private readonly FcLogWriter _log;
         private readonly string _end;
-        private bool _ended;
+        private int _ended; // the blocked-handler watchdog may end a frame from another thread
 
         public LogFrame(FcLogWriter log, string start, string end)
         {
@@ -140,9 +158,7 @@ internal sealed class Invoker
 
         public void End()
         {
-            if (_ended) return;
-            _ended = true;
-            _log.WriteLine(_end);
+            if (Interlocked.Exchange(ref _ended, 1) == 0) _log.WriteLine(_end);
         }
 
         public void Dispose() => End();
@@ -254,14 +270,11 @@ internal sealed class Invoker
     }
 
     /// <summary>
-    /// Starts user code on a thread-pool work item instead of the request's own thread. A handler that blocks
-    /// (synchronous I/O, <c>Thread.Sleep</c>, a deadlock) before its first await would otherwise hold the
-    /// request until it returns, and the timeout answer, which needs the request's await, would never be
-    /// written. Usually the same thread picks the work item up right away, so a fast handler pays one queue hop.
+    /// Starts a lifecycle hook on a thread-pool work item instead of the request's own thread, so a hook that blocks
+    /// (synchronous I/O, <c>Thread.Sleep</c>, a deadlock) before its first await cannot keep its timeout answer from
+    /// being written. Hooks run once per instance, so the hop costs nothing that matters; invocations, which are
+    /// hot, use <see cref="BlockedHandlerWatchdog"/> instead.
     /// </summary>
-    private static Task<T> OffTheCallersThread<T>(Func<Task<T>> userCode) => Task.Run(userCode);
-
-    /// <inheritdoc cref="OffTheCallersThread{T}"/>
     private static Task OffTheCallersThread(Func<Task> userCode) => Task.Run(userCode);
 
     /// <summary>Names what went wrong: a timeout and a vanished caller are told apart from a handler's own error.</summary>
@@ -270,7 +283,7 @@ internal sealed class Invoker
             ? new FunctionTimeoutException(TimeSpan.FromSeconds(seconds.GetValueOrDefault()), what)
             : exception;
 
-    private async Task FailAsync(HttpContext http, IFcContext context, Exception exception, LogFrame frame)
+    private async Task FailAsync(HttpContext http, IFcContext context, Exception exception, LogFrame frame, bool closeConnection = false)
     {
         if (http.RequestAborted.IsCancellationRequested)
         {
@@ -282,14 +295,15 @@ internal sealed class Invoker
         else
             _runtimeLogger.LogError(exception, "Invocation failed: {Type}: {Message}", exception.GetType().Name, exception.Message);
         frame.End();
-        await WriteErrorAsync(http, exception, context, StatusCodes.Status404NotFound, _runtimeLogger);
+        await WriteErrorAsync(http, exception, context, StatusCodes.Status404NotFound, _runtimeLogger, closeConnection);
     }
 
     private static bool IsRuntimeVerdict(Exception exception) =>
         exception is InvalidEventException or HandlerNotFoundException or EventTooLargeException or FunctionTimeoutException or MissingCredentialsException;
 
     /// <summary>Writes the contract's error answer, with the invocation's secrets masked out of it.</summary>
-    internal static async Task WriteErrorAsync(HttpContext http, Exception exception, IFcContext context, int status, ILogger logger)
+    /// <param name="closeConnection">Ask the caller not to reuse the connection: set when the request itself cannot finish (its handler still holds the thread).</param>
+    internal static async Task WriteErrorAsync(HttpContext http, Exception exception, IFcContext context, int status, ILogger logger, bool closeConnection = false)
     {
         var response = http.Response;
         if (response.HasStarted)
@@ -303,6 +317,7 @@ internal sealed class Invoker
         response.StatusCode = status;
         response.Headers[FcHeaders.Status] = "404";
         response.ContentType = EventResult.Json;
+        if (closeConnection) response.Headers.Connection = "close";
         // The runtime's own verdicts (bad event, unknown handler, timeout) point at the caller, not at code: no frames.
         var error = IsRuntimeVerdict(exception)
             ? new ErrorResponse(exception.Message, exception.GetType().Name, [])
