@@ -38,34 +38,61 @@ for (var run = -1; run < runs; run++)
 }
 Say($"cold start: ours median {Median(cold["ours"]):0.0} ms, bare {Median(cold["bare"]):0.0} ms");
 
-// 2. Throughput and latency of 1 KiB echo at 1, 32, 200 connections, then a soak with memory samples.
+// 2. Throughput and latency of 1 KiB echo at 1, 32, 200 connections. Both servers run at once (the idle one costs no
+//    CPU) and the load alternates between them in short slices, so a change in the machine's load hits both alike.
 var body = new string('x', 1024);
-var load = new Dictionary<string, List<LoadResult>>();
+var script = Wrk.InvokeScript("echo", body);
+const int slicesPerApp = 3;
+var sliceSeconds = Math.Max(2, seconds / slicesPerApp);
+var running = new Dictionary<string, Measured>();
+var load = apps.ToDictionary(a => a.Item1, _ => new List<LoadResult>());
 var memory = new Dictionary<string, (long Idle, long Peak, List<long> Soak, LoadResult SoakLoad)>();
-foreach (var (name, path) in apps)
+try
 {
-    await using var app = Measured.Start(path, Measured.FreePort());
-    await app.WaitForFirstInvokeAsync(Stopwatch.StartNew(), TimeSpan.FromSeconds(30));
+    foreach (var (name, path) in apps)
+    {
+        running[name] = Measured.Start(path, Measured.FreePort());
+        await running[name].WaitForFirstInvokeAsync(Stopwatch.StartNew(), TimeSpan.FromSeconds(30));
+    }
     await Task.Delay(1000);
-    var idleRss = app.Memory().RssKiB;
-    var script = Wrk.InvokeScript("echo", body);
-    await Wrk.RunAsync(app.Port, 32, TimeSpan.FromSeconds(3), script); // warm-up
-    load[name] = [];
+    var idleRss = running.ToDictionary(p => p.Key, p => p.Value.Memory().RssKiB);
+    foreach (var (name, _) in apps) await Wrk.RunAsync(running[name].Port, 32, TimeSpan.FromSeconds(3), script); // warm-up
+
     foreach (var connections in new[] { 1, 32, 200 })
     {
-        var result = await Wrk.RunAsync(app.Port, connections, TimeSpan.FromSeconds(seconds), script);
-        load[name].Add(result);
-        Say($"{name} echo c={connections}: {result.RequestsPerSecond:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, errors {result.Errors}");
+        var slices = apps.ToDictionary(a => a.Item1, _ => new List<LoadResult>());
+        for (var round = 0; round < slicesPerApp; round++)
+        {
+            // ABBA order: neither side always runs first.
+            foreach (var (name, _) in round % 2 == 0 ? apps : apps.Reverse())
+                slices[name].Add(await Wrk.RunAsync(running[name].Port, connections, TimeSpan.FromSeconds(sliceSeconds), script));
+        }
+        foreach (var (name, _) in apps)
+        {
+            var result = Wrk.Combine(slices[name]);
+            load[name].Add(result);
+            Say($"{name} echo c={connections}: {result.RequestsPerSecond:0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, errors {result.Errors}");
+        }
     }
-    var samples = new List<long>();
-    var soak = Wrk.RunAsync(app.Port, 200, TimeSpan.FromSeconds(seconds * 3), script);
-    while (!soak.IsCompleted)
+
+    // Soak, one server at a time (memory over time, not a ratio).
+    foreach (var (name, _) in apps)
     {
+        var app = running[name];
+        var samples = new List<long>();
+        var soak = Wrk.RunAsync(app.Port, 200, TimeSpan.FromSeconds(seconds * 3), script);
+        while (!soak.IsCompleted)
+        {
+            samples.Add(app.Memory().RssKiB);
+            await Task.WhenAny(soak, Task.Delay(TimeSpan.FromSeconds(seconds / 2.0)));
+        }
         samples.Add(app.Memory().RssKiB);
-        await Task.WhenAny(soak, Task.Delay(TimeSpan.FromSeconds(seconds / 2.0)));
+        memory[name] = (idleRss[name], app.Memory().PeakKiB, samples, await soak);
     }
-    samples.Add(app.Memory().RssKiB);
-    memory[name] = (idleRss, app.Memory().PeakKiB, samples, await soak);
+}
+finally
+{
+    foreach (var app in running.Values) await app.DisposeAsync();
 }
 
 // 3. oss-put-object round trips against the local OSS at 32 connections.
@@ -82,14 +109,14 @@ if (Environment.GetEnvironmentVariable("BENCH_SKIP_OSS") != "1")
     {
         await app.WaitForFirstInvokeAsync(Stopwatch.StartNew(), TimeSpan.FromSeconds(30));
         var putEvent = $$"""{"endpoint":"{{oss.Endpoint}}","bucket":"bench-bucket","objectName":"bench/object.txt","message":"{{new string('m', 256)}}"}""";
-        var script = Wrk.InvokeScript("oss-put-object", putEvent, new Dictionary<string, string>
+        var putScript = Wrk.InvokeScript("oss-put-object", putEvent, new Dictionary<string, string>
         {
             ["x-fc-region"] = "cn-hangzhou",
             ["x-fc-access-key-id"] = "STS.bench",
             ["x-fc-access-key-secret"] = "bench-secret-value",
             ["x-fc-security-token"] = "CAIS-bench-token",
         });
-        ossLoad = await Wrk.RunAsync(app.Port, 32, TimeSpan.FromSeconds(seconds), script);
+        ossLoad = await Wrk.RunAsync(app.Port, 32, TimeSpan.FromSeconds(seconds), putScript);
         stored = oss.RequestsFor("PutObject").Count;
         Say($"oss-put-object c=32: {ossLoad.RequestsPerSecond:0} req/s, p50 {ossLoad.P50Ms:0.00} ms, p99 {ossLoad.P99Ms:0.00} ms, errors {ossLoad.Errors}, puts seen by OSS {stored}");
     }
@@ -114,7 +141,7 @@ var image = Environment.GetEnvironmentVariable("BENCH_IMAGE_SIZE_BYTES") is { Le
 var r = new StringBuilder();
 var c = CultureInfo.InvariantCulture;
 r.AppendLine("# Benchmark report").AppendLine();
-r.AppendLine(c, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores by `bench/run.sh` ({runs} cold starts each, {seconds} s per load run).");
+r.AppendLine(c, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores by `bench/run.sh` ({runs} cold starts each, interleaved; each load figure from {slicesPerApp} slices of {sliceSeconds} s per server, alternating ABBA between the two servers running side by side).");
 var oursLabel = Environment.GetEnvironmentVariable("BENCH_OURS_LABEL") is { Length: > 0 } label ? label : "the FC code package (`dist/code/bootstrap`: the runtime + all samples, Native AOT)";
 r.AppendLine($"**ours** = {oursLabel}; **bare** = `bench/BareEcho`, the smallest Native AOT Kestrel app doing the same echo, built with the same settings. Load comes from wrk (1 thread) on the same machine, so both servers share the CPU with it alike.").AppendLine();
 r.AppendLine("| metric | ours | bare | ratio | target | verdict |").AppendLine("|---|---:|---:|---:|---|---|");

@@ -37,6 +37,22 @@ public static partial class Wrk
         }
     }
 
+    /// <summary>
+    /// One figure from several slices of the same load: throughput over their total time, the median of their
+    /// p50s and the worst of their p99s (slices are equal in length, so no slice outweighs another).
+    /// </summary>
+    public static LoadResult Combine(IReadOnlyList<LoadResult> slices)
+    {
+        var p50s = slices.Select(s => s.P50Ms).Order().ToList();
+        return new LoadResult(
+            slices[0].Connections,
+            slices.Average(s => s.RequestsPerSecond),
+            p50s[p50s.Count / 2],
+            slices.Max(s => s.P99Ms),
+            slices.Sum(s => s.Requests),
+            slices.Sum(s => s.Errors));
+    }
+
     /// <summary>A Lua script posting <paramref name="body"/> with FC's invoke headers.</summary>
     public static string InvokeScript(string handler, string body, IDictionary<string, string>? headers = null)
     {
