@@ -68,6 +68,21 @@ public sealed class Measured : IAsyncDisposable
         return (rss, peak);
     }
 
+    /// <summary>
+    /// Resident memory split by kind, in KiB: pages of mapped files (mostly the executable itself; clean and
+    /// shared with the page cache) and anonymous pages (heaps, stacks, the AOT image's rehydrated data).
+    /// </summary>
+    public (long FileKiB, long AnonKiB) ResidentSplit()
+    {
+        long file = 0, anon = 0;
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("RssFile:")) file = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            if (line.StartsWith("RssAnon:")) anon = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        }
+        return (file, anon);
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
