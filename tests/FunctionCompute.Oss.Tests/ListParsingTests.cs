@@ -32,6 +32,18 @@ public class ListParsingTests
         Assert.IsType<FormatException>(e.InnerException);
     }
 
+    // Regression (noted while writing OssXmlProperties): a KeyCount beyond int was cast and wrapped silently.
+    [Theory]
+    [InlineData("4294967297")]
+    [InlineData("-1")]
+    public async Task A_key_count_outside_int_is_an_invalid_response(string count)
+    {
+        string xml = $"<ListBucketResult><KeyCount>{count}</KeyCount></ListBucketResult>";
+        var e = await Assert.ThrowsAsync<OssException>(() => ClientAnswering(xml).ListObjectsV2Async("examplebucket"));
+        Assert.Equal("InvalidResponse", e.Code);
+        Assert.Contains(count, e.Message);
+    }
+
     [Fact]
     public async Task Malformed_continuation_token_is_an_invalid_response()
     {

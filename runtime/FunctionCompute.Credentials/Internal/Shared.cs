@@ -70,18 +70,3 @@ internal static class Timestamps
 
     public static string Print(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
 }
-
-internal static class Text
-{
-    /// <summary>A short printable excerpt of a response body for error messages (only used for bodies that cannot hold secrets).</summary>
-    public static string Excerpt(string body, int max = 200)
-    {
-        var sb = new StringBuilder(Math.Min(body.Length, max));
-        foreach (var c in body)
-        {
-            if (sb.Length == max) { sb.Append('…'); break; }
-            sb.Append(char.IsControl(c) ? ' ' : c);
-        }
-        return sb.ToString().Trim();
-    }
-}

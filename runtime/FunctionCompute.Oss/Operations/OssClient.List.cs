@@ -61,6 +61,10 @@ public sealed partial class OssClient
             Type = c.Value("Type"),
             OwnerId = c.Children("Owner").FirstOrDefault()?.Value("ID"),
         }).ToList();
+        // A page holds at most 1,000 keys: a count outside int is a broken answer, not a number to wrap.
+        var keyCount = root.Long("KeyCount");
+        if (keyCount is < 0 or > int.MaxValue)
+            throw new OssException(System.Net.HttpStatusCode.OK, "InvalidResponse", $"OSS reported a KeyCount of {keyCount}.", ResponseHeaders.RequestId(response), null, null);
         var prefixes = root.Children("CommonPrefixes").Select(p => Decode(p.Value("Prefix")) ?? "").ToList();
         return new ListObjectsV2Page
         {
@@ -68,7 +72,7 @@ public sealed partial class OssClient
             CommonPrefixes = prefixes,
             IsTruncated = root.Bool("IsTruncated"),
             NextContinuationToken = Decode(root.Value("NextContinuationToken")),
-            KeyCount = (int)root.Long("KeyCount"),
+            KeyCount = (int)keyCount,
             Bucket = root.Value("Name"),
             RequestId = ResponseHeaders.RequestId(response),
         };
