@@ -64,7 +64,7 @@ public sealed partial class OssClient
         // A page holds at most 1,000 keys: a count outside int is a broken answer, not a number to wrap.
         var keyCount = root.Long("KeyCount");
         if (keyCount is < 0 or > int.MaxValue)
-            throw new OssException(System.Net.HttpStatusCode.OK, "InvalidResponse", $"OSS reported a KeyCount of {keyCount}.", ResponseHeaders.RequestId(response), null, null);
+            throw OssXml.Invalid(response, $"a KeyCount of {keyCount}");
         var prefixes = root.Children("CommonPrefixes").Select(p => Decode(p.Value("Prefix")) ?? "").ToList();
         return new ListObjectsV2Page
         {

@@ -12,12 +12,12 @@ namespace FunctionCompute.Runtime.Invocation;
 /// (<see cref="TryClaimAnswer"/>), or the watchdog when the deadline comes first. Event handlers never see the
 /// <c>HttpContext</c>, so writing the answer from here while the handler is blocked touches nothing it uses.
 /// </remarks>
-internal sealed class BlockedHandlerWatchdog : IDisposable
+internal sealed class BlockedHandlerWatchdog
 {
     private const int HandlerRunning = 0, HandlerReturned = 1, WatchdogAnswered = 2;
     private readonly Func<Task> _answerTimeout;
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private CancellationTokenRegistration _registration;
+    private readonly CancellationTokenRegistration _registration;
     private int _state;
 
     /// <param name="deadline">Cancelled at the function timeout or when the caller goes away.</param>
@@ -32,7 +32,10 @@ internal sealed class BlockedHandlerWatchdog : IDisposable
     /// <summary>Completes when the watchdog has written its answer.</summary>
     public Task Answered => _answered.Task;
 
-    /// <summary>Called when the handler's synchronous part returned: true when the request thread still owns the answer.</summary>
+    /// <summary>
+    /// Called once the handler's synchronous part returned or threw: true when the request thread still owns the
+    /// answer. Either way the deadline is no longer watched.
+    /// </summary>
     public bool TryClaimAnswer()
     {
         var claimed = Interlocked.CompareExchange(ref _state, HandlerReturned, HandlerRunning) == HandlerRunning;
@@ -50,6 +53,4 @@ internal sealed class BlockedHandlerWatchdog : IDisposable
             finally { _answered.TrySetResult(); }
         });
     }
-
-    public void Dispose() => _registration.Dispose();
 }

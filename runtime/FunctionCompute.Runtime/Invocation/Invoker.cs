@@ -73,17 +73,15 @@ internal sealed class Invoker
 
             ValueTask<EventResult> pending = default;
             ExceptionDispatchInfo? thrown = null;
-            using (var watchdog = new BlockedHandlerWatchdog(timeout.Token,
-                () => FailAsync(http, context, Classify(new OperationCanceledException(), http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame, closeConnection: true)))
+            var watchdog = new BlockedHandlerWatchdog(timeout.Token,
+                () => FailAsync(http, context, Classify(new OperationCanceledException(), http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame, closeConnection: true));
+            try { pending = handler(input, context); }
+            catch (Exception exception) { thrown = ExceptionDispatchInfo.Capture(exception); }
+            if (!watchdog.TryClaimAnswer())
             {
-                try { pending = handler(input, context); }
-                catch (Exception exception) { thrown = ExceptionDispatchInfo.Capture(exception); }
-                if (!watchdog.TryClaimAnswer())
-                {
-                    // The handler held this thread past the deadline and the watchdog has answered: whatever it returns now is late.
-                    await watchdog.Answered;
-                    return;
-                }
+                // The handler held this thread past the deadline and the watchdog has answered: whatever it returns now is late.
+                await watchdog.Answered;
+                return;
             }
             thrown?.Throw();
             var result = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(timeout.Token);
