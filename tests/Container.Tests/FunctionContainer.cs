@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using FunctionCompute.StandIns;
 
 namespace Container.Tests;
 
@@ -19,7 +18,7 @@ public sealed class FunctionContainer : IAsyncDisposable
 
     public static async Task<FunctionContainer> StartAsync(string image, params (string Name, string Value)[] environment)
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var arguments = new List<string> { "run", "-d", "--network", "host", "-e", $"FC_SERVER_PORT={port}" };
         foreach (var (name, value) in environment) arguments.AddRange(["-e", $"{name}={value}"]);
         arguments.Add(image);
@@ -28,23 +27,7 @@ public sealed class FunctionContainer : IAsyncDisposable
         return container;
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            try
-            {
-                using var response = await Client.GetAsync("/");
-                if (response.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The container did not answer GET / within {limit}:\n{await LogsAsync()}");
-            await Task.Delay(50);
-        }
-    }
+    private Task WaitUntilReadyAsync(TimeSpan limit) => Loopback.WaitUntilReadyAsync(Client, limit, "The container", LogsAsync);
 
     public Task<string> LogsAsync() => Docker.RunAsync(TimeSpan.FromSeconds(30), "logs", Id);
 
@@ -54,13 +37,6 @@ public sealed class FunctionContainer : IAsyncDisposable
     public Task StopAsync(int graceSeconds = 30) => Docker.RunAsync(TimeSpan.FromSeconds(graceSeconds + 30), "stop", "-t", graceSeconds.ToString(), Id);
 
     public async Task<int> ExitCodeAsync() => int.Parse(await Docker.RunAsync(TimeSpan.FromSeconds(60), "wait", Id));
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

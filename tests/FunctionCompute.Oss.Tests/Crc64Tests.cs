@@ -15,7 +15,8 @@ public class Crc64Tests
     [Fact]
     public void IsIncremental() => Assert.Equal(11177612005948864433UL, Crc64Ecma.Compute("lo"u8, Crc64Ecma.Compute("hel"u8)));
 
-    private static ulong Bitwise(ReadOnlySpan<byte> data)
+    /// <summary>CRC-64/XZ bit by bit from its definition (docs/oss.md §6), independent of the library's tables; the property tests use it too.</summary>
+    internal static ulong Bitwise(ReadOnlySpan<byte> data)
     {
         ulong crc = ulong.MaxValue;
         foreach (byte b in data)

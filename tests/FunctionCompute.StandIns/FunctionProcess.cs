@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -49,19 +47,17 @@ public sealed partial class FunctionProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dist/code/bootstrap</c> with <paramref name="environment"/>, without waiting for it.</summary>
-    public static Process StartPackageProcess(IDictionary<string, string> environment)
-    {
-        var bootstrap = Path.Combine(CodeDirectory(), "bootstrap");
-        if (!File.Exists(bootstrap)) throw new FileNotFoundException($"{bootstrap} is missing: run scripts/package.sh first (scripts/test.sh does).");
-        return Start(bootstrap, [], environment);
-    }
+    public static Process StartPackageProcess(IDictionary<string, string> environment) => Start(PackageBootstrap(), [], environment);
 
     /// <summary>Starts the code package on a free port and waits until it answers <c>GET /</c>, as <c>s local</c> does.</summary>
-    public static Task<FunctionProcess> StartPackageAsync(IDictionary<string, string>? environment = null)
+    public static Task<FunctionProcess> StartPackageAsync(IDictionary<string, string>? environment = null) =>
+        StartAsync(PackageBootstrap(), [], environment);
+
+    private static string PackageBootstrap()
     {
         var bootstrap = Path.Combine(CodeDirectory(), "bootstrap");
         if (!File.Exists(bootstrap)) throw new FileNotFoundException($"{bootstrap} is missing: run scripts/package.sh first (scripts/test.sh does).");
-        return StartAsync(bootstrap, [], environment);
+        return bootstrap;
     }
 
     /// <summary>Starts <c>dotnet <paramref name="assemblyPath"/></c> (a framework-dependent app) on a free port and waits until it is ready.</summary>
@@ -70,7 +66,7 @@ public sealed partial class FunctionProcess : IAsyncDisposable
 
     private static async Task<FunctionProcess> StartAsync(string fileName, string[] arguments, IDictionary<string, string>? environment)
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["FC_SERVER_PORT"] = port.ToString() };
         var function = new FunctionProcess(Start(fileName, arguments, variables), port);
         try
@@ -98,24 +94,10 @@ public sealed partial class FunctionProcess : IAsyncDisposable
         return Process.Start(start)!;
     }
 
-    public async Task WaitUntilReadyAsync(TimeSpan limit)
+    public Task WaitUntilReadyAsync(TimeSpan limit) => Loopback.WaitUntilReadyAsync(Client, limit, "The function", () => Task.FromResult(Output), () =>
     {
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"The function exited with {_process.ExitCode} before it was ready:\n{Output}");
-            try
-            {
-                using var response = await Client.GetAsync("/");
-                if (response.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The function did not answer GET / within {limit}:\n{Output}");
-            await Task.Delay(20);
-        }
-    }
+        if (_process.HasExited) throw new InvalidOperationException($"The function exited with {_process.ExitCode} before it was ready:\n{Output}");
+    });
 
     /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
     public Task WaitForOutputAsync(string text, TimeSpan limit) => WaitForOutputAsync(output => output.Contains(text), $"'{text}'", limit);
@@ -152,13 +134,6 @@ public sealed partial class FunctionProcess : IAsyncDisposable
         await _process.WaitForExitAsync(timeout.Token);
         _process.WaitForExit(); // flushes the redirected output
         return _process.ExitCode;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

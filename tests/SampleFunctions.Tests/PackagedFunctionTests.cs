@@ -105,8 +105,8 @@ public class PackagedFunctionTests
     [Fact]
     public async Task Fc_custom_listen_port_wins_over_fc_server_port()
     {
-        var port = FunctionProcess.FreePort();
-        var unused = FunctionProcess.FreePort();
+        var port = Loopback.FreePort();
+        var unused = Loopback.FreePort();
         using var process = FunctionProcess.StartPackageProcess(new Dictionary<string, string>
         {
             ["FC_CUSTOM_LISTEN_PORT"] = port.ToString(),
