@@ -56,31 +56,26 @@ public sealed class Measured : IAsyncDisposable
         throw new TimeoutException($"no successful invoke within {limit}");
     }
 
-    /// <summary>Resident set size and its high-water mark, in KiB, from /proc.</summary>
-    public (long RssKiB, long PeakKiB) Memory()
-    {
-        long rss = 0, peak = 0;
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-        {
-            if (line.StartsWith("VmRSS:")) rss = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
-            if (line.StartsWith("VmHWM:")) peak = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
-        }
-        return (rss, peak);
-    }
-
     /// <summary>
-    /// Resident memory split by kind, in KiB: pages of mapped files (mostly the executable itself; clean and
-    /// shared with the page cache) and anonymous pages (heaps, stacks, the AOT image's rehydrated data).
+    /// Resident memory from /proc, in KiB: the resident set, its high-water mark, and the resident set split into
+    /// pages of mapped files (mostly the executable itself; clean and shared with the page cache) and anonymous
+    /// pages (heaps, stacks, the AOT image's rehydrated data).
     /// </summary>
-    public (long FileKiB, long AnonKiB) ResidentSplit()
+    public (long RssKiB, long PeakKiB, long FileKiB, long AnonKiB) Memory()
     {
-        long file = 0, anon = 0;
+        long rss = 0, peak = 0, file = 0, anon = 0;
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
         {
-            if (line.StartsWith("RssFile:")) file = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
-            if (line.StartsWith("RssAnon:")) anon = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            var field = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            switch (field[0])
+            {
+                case "VmRSS:": rss = long.Parse(field[1]); break;
+                case "VmHWM:": peak = long.Parse(field[1]); break;
+                case "RssFile:": file = long.Parse(field[1]); break;
+                case "RssAnon:": anon = long.Parse(field[1]); break;
+            }
         }
-        return (file, anon);
+        return (rss, peak, file, anon);
     }
 
     public static int FreePort()

@@ -33,8 +33,9 @@ for (var run = -1; run < runs; run++)
         if (run < 3)
         {
             await Task.Delay(TimeSpan.FromSeconds(2));
-            idle[name].Add(app.Memory().RssKiB);
-            idleSplit[name] = app.ResidentSplit();
+            var resident = app.Memory();
+            idle[name].Add(resident.RssKiB);
+            idleSplit[name] = (resident.FileKiB, resident.AnonKiB);
         }
     }
 }
