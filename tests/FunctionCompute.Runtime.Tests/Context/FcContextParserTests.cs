@@ -65,6 +65,56 @@ public class FcContextParserTests
     }
 
     [Theory]
+    [InlineData("upper")]
+    [InlineData("title")]
+    public void Header_names_are_matched_whatever_their_case(string casing)
+    {
+        // FC sends lowercase names, but a local curl or a proxy may not: HTTP header names are case-insensitive.
+        var lower = new Dictionary<string, string>
+        {
+            [FcHeaders.RequestId] = "req-1", [FcHeaders.AccessKeyId] = "STS.id", [FcHeaders.AccessKeySecret] = "the-secret",
+            [FcHeaders.SecurityToken] = "the-token", [FcHeaders.FunctionName] = "fn", [FcHeaders.FunctionHandler] = "echo",
+            [FcHeaders.FunctionMemory] = "512", [FcHeaders.FunctionTimeout] = "30", [FcHeaders.FunctionInitializer] = "init",
+            [FcHeaders.InitializationTimeout] = "10", [FcHeaders.PreStopHandler] = "stop", [FcHeaders.PreFreezeHandler] = "freeze",
+            [FcHeaders.Region] = "cn-hangzhou", [FcHeaders.AccountId] = "1234", [FcHeaders.Qualifier] = "prod", [FcHeaders.VersionId] = "3",
+            [FcHeaders.ServiceName] = "svc", [FcHeaders.LogProject] = "proj", [FcHeaders.LogStore] = "store", [FcHeaders.InstanceId] = "inst-1",
+            [FcHeaders.TraceParent] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", [FcHeaders.TraceState] = "fc=1",
+        };
+        static string Recase(string name, string casing) => casing == "upper"
+            ? name.ToUpperInvariant()
+            : string.Join('-', name.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+        var recased = lower.ToDictionary(pair => Recase(pair.Key, casing), pair => pair.Value);
+        Assert.DoesNotContain(recased.Keys, lower.ContainsKey);
+
+        var expected = Parse(lower).Context;
+        var parsed = Parse(recased);
+
+        Assert.Empty(parsed.Problems);
+        var c = parsed.Context;
+        Assert.Equal(expected.ToString(), c.ToString());
+        Assert.Equal(expected.Credentials, c.Credentials);
+        Assert.Equal(expected.FunctionParam, c.FunctionParam);
+        Assert.Equal(expected.ServiceMeta, c.ServiceMeta);
+        Assert.Equal((expected.AccountId, expected.InstanceId, expected.TraceParent, expected.TraceState, expected.Deadline),
+            (c.AccountId, c.InstanceId, c.TraceParent, c.TraceState, c.Deadline));
+        Assert.Equal("req-1", c.RequestId);
+    }
+
+    [Fact]
+    public void Other_headers_are_ignored_and_an_empty_value_counts_as_absent()
+    {
+        var parsed = Parse(new()
+        {
+            ["Content-Type"] = "application/json", ["Host"] = "127.0.0.1", ["x-fc-something-new"] = "v", ["trace"] = "t",
+            [FcHeaders.FunctionHandler] = "", ["x-other-header-name"] = "x",
+        }, new FcEnvironment { FunctionHandler = "from-env" });
+
+        Assert.Empty(parsed.Problems);
+        Assert.Equal("from-env", parsed.Context.FunctionParam.FunctionHandler);
+        Assert.Null(parsed.Context.TraceParent);
+    }
+
+    [Theory]
     [InlineData(FcHeaders.FunctionMemory, "abc")]
     [InlineData(FcHeaders.FunctionMemory, "-1")]
     [InlineData(FcHeaders.FunctionTimeout, "1.5")]
