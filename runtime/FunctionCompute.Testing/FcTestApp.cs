@@ -84,7 +84,7 @@ public sealed class FcTestApp : IAsyncDisposable
         var seconds = fc.FunctionParam.FunctionTimeout;
         if (seconds is > 0) timeout.CancelAfter(TimeSpan.FromSeconds(seconds.Value));
 
-        _writer.WriteLine(FcLogLines.InvokeStart(fc.RequestId));
+        _writer.WriteStartLine(FcLogLines.InvokeStart(fc.RequestId));
         int status;
         byte[] body;
         string? contentType;
@@ -122,7 +122,7 @@ public sealed class FcTestApp : IAsyncDisposable
             }
             finally
             {
-                _writer.WriteLine(FcLogLines.InvokeEnd(fc.RequestId));
+                _writer.WriteEndLine(FcLogLines.InvokeEnd(fc.RequestId));
                 _writer.Flush(); // the runtime's writer batches lines in the background: the result carries them all
             }
         }

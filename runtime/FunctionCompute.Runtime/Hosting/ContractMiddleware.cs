@@ -34,7 +34,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
 
         // FC marks real invocations with a request id; a bare probe (s local's GET /) gets no log lines.
         var isInvocation = http.Request.Headers.ContainsKey(FcHeaders.RequestId);
-        if (isInvocation) log.WriteLine(FcLogLines.InvokeStart(context.RequestId));
+        if (isInvocation) log.WriteStartLine(FcLogLines.InvokeStart(context.RequestId));
         invoker.ReportProblems(parsed);
         using var scope = InvocationScope.Enter(context);
         http.Response.Headers[FcHeaders.Status] = "200";
@@ -61,7 +61,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         }
         finally
         {
-            if (isInvocation) log.WriteLine(FcLogLines.InvokeEnd(context.RequestId));
+            if (isInvocation) log.WriteEndLine(FcLogLines.InvokeEnd(context.RequestId));
         }
     }
 

@@ -138,8 +138,8 @@ internal sealed class Invoker
 
     /// <summary>
     /// The Start/End marker lines around a call. The End line is written when the work is done and
-    /// before the answer goes out, so whoever holds the answer can already find the whole invocation
-    /// in the log; disposing writes it if nothing did.
+    /// before the answer goes out (the last call in flight flushes it, see <see cref="FcLogWriter.WriteEndLine"/>),
+    /// so whoever holds the answer can already find the whole invocation in the log; disposing writes it if nothing did.
     /// </summary>
     private sealed class LogFrame : IDisposable
     {
@@ -151,12 +151,12 @@ internal sealed class Invoker
         {
             _log = log;
             _end = end;
-            log.WriteLine(start);
+            log.WriteStartLine(start);
         }
 
         public void End()
         {
-            if (Interlocked.Exchange(ref _ended, 1) == 0) _log.WriteLine(_end);
+            if (Interlocked.Exchange(ref _ended, 1) == 0) _log.WriteEndLine(_end);
         }
 
         public void Dispose() => End();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -12,10 +13,19 @@ namespace FunctionCompute.Runtime.Logging;
 /// (measured: writing every line on the request thread cost a fifth of the echo throughput). Nothing
 /// waits long: the flusher is scheduled as soon as the first line is buffered, and <see cref="Flush"/>
 /// (called on shutdown, on process exit and on an unhandled exception) writes out the rest.
+/// A Start marker may wait up to <see cref="DeferredLineDelay"/> for the lines that follow it, so a short
+/// invocation costs one write instead of two (<see cref="WriteStartLine"/>), and the End marker of the last call
+/// in flight is written before its answer goes out (<see cref="WriteEndLine"/>).
 /// </summary>
 public sealed class FcLogWriter : IDisposable
 {
     private const int ShrinkAbove = 1024 * 1024;
+
+    /// <summary>The longest a Start marker (<see cref="WriteStartLine"/>) waits in the buffer.</summary>
+    public static readonly TimeSpan DeferredLineDelay = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Writes closer together than this mean the instance is busy, and too busy to be frozen (<see cref="WriteEndLine"/>).</summary>
+    public static readonly TimeSpan BusyWriteInterval = TimeSpan.FromMilliseconds(1);
     private readonly Stream _output;
     private readonly TimeProvider _clock;
     private readonly Lock _bufferGate = new();
@@ -23,12 +33,18 @@ public sealed class FcLogWriter : IDisposable
     private readonly bool _ownsProcessHooks;
     private ArrayBufferWriter<byte> _pending = new(16 * 1024);
     private ArrayBufferWriter<byte> _writing = new(16 * 1024);
+    private readonly Timer _deferredFlush;
     private bool _flushScheduled;
+    private bool _deferredFlushArmed;
+    private int _openFrames;
+    private long _lastWriteTimestamp;
 
     /// <summary>Writes to <paramref name="output"/> (stdout when null).</summary>
     public FcLogWriter(Stream? output = null, TimeProvider? clock = null)
     {
         _clock = clock ?? TimeProvider.System;
+        // A real timer, not the clock's: tests that fake the time must still see deferred lines come out.
+        _deferredFlush = new Timer(static state => ((FcLogWriter)state!).OnDeferredFlushDue(), this, Timeout.Infinite, Timeout.Infinite);
         if (output is null)
         {
             _output = Console.OpenStandardOutput();
@@ -48,14 +64,68 @@ public sealed class FcLogWriter : IDisposable
     {
         lock (_bufferGate)
         {
-            var span = _pending.GetSpan(Encoding.UTF8.GetMaxByteCount(line.Length) + 1);
-            var length = Encoding.UTF8.GetBytes(line, span);
-            span[length] = (byte)'\n';
-            _pending.Advance(length + 1);
+            Append(line);
             if (_flushScheduled) return;
             _flushScheduled = true;
         }
         ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Flush(), this, preferLocal: false);
+    }
+
+    /// <summary>
+    /// Writes a call's Start marker (<c>FC Invoke Start ...</c>), opening its frame. The line may wait in the
+    /// buffer up to <see cref="DeferredLineDelay"/> for the lines that follow it: a short invocation's End line
+    /// comes within microseconds, and flushing each marker on its own woke a thread-pool thread twice per
+    /// invocation (measured: 4 of the runtime's 12 context switches per echo invocation at one connection,
+    /// against 5 for a bare Kestrel app). A long invocation's Start line still shows up while it runs.
+    /// </summary>
+    public void WriteStartLine(string line)
+    {
+        lock (_bufferGate)
+        {
+            _openFrames++;
+            Append(line);
+            // A scheduled flush writes this line too; an armed timer is due even sooner than a new one would be.
+            if (_flushScheduled || _deferredFlushArmed) return;
+            _deferredFlushArmed = true;
+        }
+        _deferredFlush.Change(DeferredLineDelay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Writes a call's End marker, closing its frame. When it closes the last open frame of a quiet instance, every
+    /// buffered line is on stdout before this returns, so before the answer goes out: FC freezes an instance as soon
+    /// as it serves no request, and a line left in the buffer would then wait for the next thaw (or the pre-stop
+    /// hook) to reach the log. Under load (another write less than <see cref="BusyWriteInterval"/> ago) the line is
+    /// handed to the batching flusher instead, which writes it within microseconds: writing every End line on the
+    /// request thread cost up to a quarter of the echo throughput at 32 and 200 connections (bench, side by side).
+    /// </summary>
+    public void WriteEndLine(string line)
+    {
+        bool now, schedule = false;
+        lock (_bufferGate)
+        {
+            // Counted under the lock that adds the line: whoever closes the last frame flushes every line before it.
+            Append(line);
+            _openFrames = Math.Max(0, _openFrames - 1);
+            now = _openFrames == 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastWriteTimestamp)) >= BusyWriteInterval;
+            if (!now && !_flushScheduled) schedule = _flushScheduled = true;
+        }
+        if (now) Flush();
+        else if (schedule) ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Flush(), this, preferLocal: false);
+    }
+
+    private void Append(string line)
+    {
+        var span = _pending.GetSpan(Encoding.UTF8.GetMaxByteCount(line.Length) + 1);
+        var length = Encoding.UTF8.GetBytes(line, span);
+        span[length] = (byte)'\n';
+        _pending.Advance(length + 1);
+    }
+
+    private void OnDeferredFlushDue()
+    {
+        lock (_bufferGate) _deferredFlushArmed = false;
+        Flush();
     }
 
     /// <summary>
@@ -93,6 +163,7 @@ public sealed class FcLogWriter : IDisposable
                 {
                     _output.Write(batch.WrittenSpan);
                     _output.Flush();
+                    Volatile.Write(ref _lastWriteTimestamp, Stopwatch.GetTimestamp());
                 }
                 catch (IOException)
                 {
@@ -110,6 +181,7 @@ public sealed class FcLogWriter : IDisposable
     /// <summary>Flushes, and stops watching the process's end.</summary>
     public void Dispose()
     {
+        _deferredFlush.Dispose();
         Flush();
         if (_ownsProcessHooks)
         {
