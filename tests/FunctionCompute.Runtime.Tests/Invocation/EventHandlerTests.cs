@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Invocation;
@@ -62,6 +63,63 @@ public class EventHandlerTests
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
             var receipt = JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(), TestJson.Default.Receipt);
             Assert.Equal(new Receipt("tea", 4, 10.0m, "typed-" + name), receipt);
+        }
+    }
+
+    [Fact]
+    public async Task Contracts_from_a_json_context_are_built_on_the_handlers_first_call_not_at_startup()
+    {
+        var json = new CountingJson();
+        await using var host = await TestFunctionHost.StartAsync(app =>
+        {
+            app.MapEvent<Order, Receipt>("price", Price, json);
+            app.MapEvent<Order>("accept", (order, _) => Task.FromResult(EventResult.FromText(order.Item)), json);
+        });
+        Assert.Equal(0, json.Lookups);
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await host.Client.SendAsync(Fc.Invoke("price", """{"Item":"tea","Quantity":1}"""));
+            ErrorBody.AssertSucceeded(response);
+        }
+        Assert.Equal(2, json.Lookups); // Order and Receipt, once each
+
+        using var accepted = await host.Client.SendAsync(Fc.Invoke("accept", """{"Item":"cake","Quantity":1}"""));
+        ErrorBody.AssertSucceeded(accepted);
+        Assert.Equal("cake", await accepted.Content.ReadAsStringAsync());
+        Assert.Equal(3, json.Lookups);
+    }
+
+    [Fact]
+    public async Task A_type_missing_from_the_json_context_fails_its_handler_with_the_fix_and_the_others_keep_working()
+    {
+        await using var host = await TestFunctionHost.StartAsync(app =>
+        {
+            app.MapEvent<Order, Unlisted>("unlisted", (order, _) => new Unlisted(order.Item), TestJson.Default);
+            app.MapEvent<Order, Receipt>("price", Price, TestJson.Default);
+        });
+
+        using var failed = await host.Client.SendAsync(Fc.Invoke("unlisted", """{"Item":"tea","Quantity":1}"""));
+        var error = await ErrorBody.AssertFailedAsync(failed);
+        Assert.Equal(nameof(InvalidOperationException), error.ErrorType);
+        Assert.Contains("add [JsonSerializable(typeof(Unlisted))]", error.ErrorMessage);
+
+        using var priced = await host.Client.SendAsync(Fc.Invoke("price", """{"Item":"tea","Quantity":1}"""));
+        ErrorBody.AssertSucceeded(priced);
+    }
+
+    public sealed record Unlisted(string Item);
+
+    /// <summary>TestJson's contracts, counting how often the runtime asks for one.</summary>
+    private sealed class CountingJson() : JsonSerializerContext(null)
+    {
+        public int Lookups;
+        protected override JsonSerializerOptions? GeneratedSerializerOptions => null;
+
+        public override JsonTypeInfo? GetTypeInfo(Type type)
+        {
+            Interlocked.Increment(ref Lookups);
+            return TestJson.Default.GetTypeInfo(type);
         }
     }
 
