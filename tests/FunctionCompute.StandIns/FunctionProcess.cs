@@ -128,6 +128,18 @@ public sealed partial class FunctionProcess : IAsyncDisposable
         if (Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill(SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>Stops the process where it stands (SIGSTOP), as FC's freezer does to an instance that serves no request.</summary>
+    public void Freeze()
+    {
+        if (Kill(_process.Id, SigStop) != 0) throw new InvalidOperationException($"kill(SIGSTOP) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Lets a frozen process run again (SIGCONT).</summary>
+    public void Thaw()
+    {
+        if (Kill(_process.Id, SigCont) != 0) throw new InvalidOperationException($"kill(SIGCONT) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan limit)
     {
         using var timeout = new CancellationTokenSource(limit);
@@ -147,7 +159,7 @@ public sealed partial class FunctionProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private const int SigTerm = 15;
+    private const int SigTerm = 15, SigStop = 19, SigCont = 18;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

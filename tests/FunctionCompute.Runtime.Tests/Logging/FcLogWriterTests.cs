@@ -36,12 +36,12 @@ public class FcLogWriterTests
         writer.WriteStartLine("FC Invoke Start RequestId: a");
         writer.WriteEndLine("FC Invoke End RequestId: a"); // written at once: the instance was quiet
 
-        // Right after a write the instance counts as busy: the next End line is batched, and still comes out.
+        // Right after a call ended the instance counts as busy: the next End line is batched, and still comes out.
         writer.WriteStartLine("FC Invoke Start RequestId: b");
         writer.WriteEndLine("FC Invoke End RequestId: b");
         await Eventually(() => output.Lines.Count == 4, output);
 
-        await Task.Delay(FcLogWriter.BusyWriteInterval * 5);
+        await Task.Delay(FcLogWriter.BusyInterval * 5);
         writer.WriteStartLine("FC Invoke Start RequestId: c");
         writer.WriteEndLine("FC Invoke End RequestId: c");
         Assert.Equal("FC Invoke End RequestId: c", output.Lines[^1]);
@@ -61,6 +61,7 @@ public class FcLogWriterTests
         Assert.Equal(["FC Invoke Start RequestId: a", "FC Invoke Start RequestId: b", "FC Invoke End RequestId: a"], output.Lines);
 
         writer.WriteEndLine("FC Invoke End RequestId: b");
+        await Eventually(() => output.Lines.Count == 4, output);
         Assert.Equal("FC Invoke End RequestId: b", output.Lines[^1]);
     }
 
