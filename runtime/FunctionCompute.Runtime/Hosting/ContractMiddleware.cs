@@ -33,8 +33,12 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit) bodyLimit.MaxRequestBodySize = options.MaxEventBytes;
 
         // FC marks real invocations with a request id; a bare probe (s local's GET /) gets no log lines.
-        var isInvocation = http.Request.Headers.ContainsKey(FcHeaders.RequestId);
-        if (isInvocation) log.WriteStartLine(FcLogLines.InvokeStart(context.RequestId));
+        using var frame = http.Request.Headers.ContainsKey(FcHeaders.RequestId)
+            ? new LogFrame(log, FcLogLines.InvokeStart(context.RequestId), FcLogLines.InvokeEnd(context.RequestId))
+            : null;
+        // An endpoint that never returns must not keep its frame open for good (the writer flushes when the last
+        // open frame ends): the deadline, or the caller leaving, ends it.
+        using var endAtDeadline = frame is null ? default : deadline.Token.Register(static state => ((LogFrame)state!).End(), frame);
         invoker.ReportProblems(parsed);
         using var scope = InvocationScope.Enter(context);
         http.Response.Headers[FcHeaders.Status] = "200";
@@ -61,7 +65,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         }
         finally
         {
-            if (isInvocation) log.WriteEndLine(FcLogLines.InvokeEnd(context.RequestId));
+            frame?.End();
         }
     }
 

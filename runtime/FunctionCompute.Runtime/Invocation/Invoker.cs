@@ -137,32 +137,6 @@ internal sealed class Invoker
     }
 
     /// <summary>
-    /// The Start/End marker lines around a call. The End line is written when the work is done and
-    /// before the answer goes out (the last call in flight flushes it, see <see cref="FcLogWriter.WriteEndLine"/>),
-    /// so whoever holds the answer can already find the whole invocation in the log; disposing writes it if nothing did.
-    /// </summary>
-    private sealed class LogFrame : IDisposable
-    {
-        private readonly FcLogWriter _log;
-        private readonly string _end;
-        private int _ended; // the blocked-handler watchdog may end a frame from another thread
-
-        public LogFrame(FcLogWriter log, string start, string end)
-        {
-            _log = log;
-            _end = end;
-            log.WriteStartLine(start);
-        }
-
-        public void End()
-        {
-            if (Interlocked.Exchange(ref _ended, 1) == 0) _log.WriteEndLine(_end);
-        }
-
-        public void Dispose() => End();
-    }
-
-    /// <summary>
     /// Runs the initializer until it succeeds once. FC calls /initialize before the first invoke when
     /// the function has an initializer; when it does not (or under <c>s local</c>), the first invoke runs it.
     /// </summary>

@@ -29,7 +29,7 @@ public class FcLogWriterTests
     }
 
     [Fact]
-    public async Task Under_load_the_last_end_line_goes_out_with_the_batch_and_after_a_quiet_moment_at_once_again()
+    public async Task A_call_ending_right_after_another_still_gets_its_end_line_out_and_after_a_quiet_moment_it_is_out_at_once_again()
     {
         var output = new CapturedLog();
         using var writer = new FcLogWriter(output);
