@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -54,9 +55,13 @@ public static class FunctionApp
         builder.Logging.AddFilter("System", LogLevel.Warning);
         // Hosting's per-request log (request starting/finished) is off anyway at Warning, but while its category is
         // enabled at all, hosting also starts an Activity and a log scope for every request: about 1 µs of CPU per
-        // invocation, for nothing (perf profile of the echo bench). The runtime logs its own lines per invocation;
-        // tracing with an ActivityListener (OpenTelemetry) still gets its activities.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // invocation (perf profile of the echo bench). The runtime writes its own lines per invocation, and an
+        // ActivityListener (OpenTelemetry) still gets its activities. A default, under the app's own configuration:
+        // Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics in appsettings.json or the environment wins.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = [new("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", nameof(LogLevel.None))],
+        });
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton(options);

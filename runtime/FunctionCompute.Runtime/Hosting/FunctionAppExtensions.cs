@@ -55,7 +55,11 @@ public static class FunctionAppExtensions
     {
         var (eventType, resultType) = (new Contract<TEvent>(json), new Contract<TResult>(json));
         return app.MapEvent(name, async (input, context) =>
-            Serialize(handler(await DeserializeAsync(input, eventType.Info, context.CancellationToken), context), resultType.Info));
+        {
+            // Both contracts before the handler runs: a missing one must not fail the call after its side effects.
+            var (eventInfo, resultInfo) = (eventType.Info, resultType.Info);
+            return Serialize(handler(await DeserializeAsync(input, eventInfo, context.CancellationToken), context), resultInfo);
+        });
     }
 
     /// <summary>Maps an asynchronous typed handler whose JSON contracts come from a source-generated <see cref="JsonSerializerContext"/> (built on first call).</summary>
@@ -64,7 +68,10 @@ public static class FunctionAppExtensions
     {
         var (eventType, resultType) = (new Contract<TEvent>(json), new Contract<TResult>(json));
         return app.MapEvent(name, async (input, context) =>
-            Serialize(await handler(await DeserializeAsync(input, eventType.Info, context.CancellationToken), context), resultType.Info));
+        {
+            var (eventInfo, resultInfo) = (eventType.Info, resultType.Info);
+            return Serialize(await handler(await DeserializeAsync(input, eventInfo, context.CancellationToken), context), resultInfo);
+        });
     }
 
     /// <summary>Maps a handler with a typed JSON event from a source-generated <see cref="JsonSerializerContext"/> (built on first call) whose result is in the runtime's own shape.</summary>

@@ -46,6 +46,13 @@ public sealed class TestFunctionHost : IAsyncDisposable
         for (var i = 0; i < 200 && !Log.Lines.Contains(line); i++) await Task.Delay(10);
         Assert.Contains(line, Log.Lines);
     }
+
+    /// <summary>Waits for a line that matches <paramref name="match"/>.</summary>
+    public async Task WaitForLogLineAsync(Func<string, bool> match)
+    {
+        for (var i = 0; i < 200 && !Log.Lines.Any(match); i++) await Task.Delay(10);
+        Assert.Contains(Log.Lines, line => match(line));
+    }
     public Uri Address { get; }
     public HttpClient Client { get; }
 

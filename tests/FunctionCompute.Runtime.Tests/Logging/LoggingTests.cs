@@ -129,6 +129,29 @@ public partial class LoggingTests
         Assert.DoesNotContain(token, host.Log.Text);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("Information", true)]
+    public async Task Hostings_request_lines_and_activity_are_off_unless_the_apps_configuration_turns_them_on(string? level, bool expected)
+    {
+        // No listener here: hosting starts an Activity per request only while its log category is enabled.
+        await using var host = await TestFunctionHost.StartAsync(
+            app => app.MapEvent("echo", (Stream _, IFcContext _) =>
+                (Stream)new MemoryStream(System.Text.Encoding.UTF8.GetBytes(System.Diagnostics.Activity.Current is null ? "no activity" : "activity"))),
+            build: builder =>
+            {
+                if (level is not null) builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = level;
+            });
+
+        using var response = await host.Client.SendAsync(Fc.Invoke("echo", "x", requestId: "hosting-1"));
+        ErrorBody.AssertSucceeded(response);
+        Assert.Equal(expected ? "activity" : "no activity", await response.Content.ReadAsStringAsync());
+
+        await host.WaitForLogLineAsync("FC Invoke End RequestId: hosting-1");
+        if (expected) await host.WaitForLogLineAsync(line => line.Contains("Request finished", StringComparison.Ordinal));
+        Assert.Equal(expected, host.Log.Text.Contains("Request starting", StringComparison.Ordinal));
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
