@@ -62,13 +62,13 @@ public sealed class FcLogWriter : IDisposable
     /// <summary>Writes one line as it is, flushed in the next batch.</summary>
     public void WriteLine(string line)
     {
+        bool schedule;
         lock (_bufferGate)
         {
             Append(line);
-            if (_flushScheduled) return;
-            _flushScheduled = true;
+            schedule = ClaimScheduledFlush();
         }
-        ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Flush(), this, preferLocal: false);
+        if (schedule) QueueFlush();
     }
 
     /// <summary>
@@ -119,11 +119,21 @@ public sealed class FcLogWriter : IDisposable
             var ended = Stopwatch.GetTimestamp();
             now = _openFrames == 0 && Stopwatch.GetElapsedTime(_previousEndTimestamp, ended) >= BusyInterval;
             _previousEndTimestamp = ended;
-            if (!now && !_flushScheduled) schedule = _flushScheduled = true;
+            if (!now) schedule = ClaimScheduledFlush();
         }
         if (now) Flush();
-        else if (schedule) ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Flush(), this, preferLocal: false);
+        else if (schedule) QueueFlush();
     }
+
+    /// <summary>Under <c>_bufferGate</c>: true when no flush is scheduled yet, and the caller must now queue one.</summary>
+    private bool ClaimScheduledFlush()
+    {
+        if (_flushScheduled) return false;
+        _flushScheduled = true;
+        return true;
+    }
+
+    private void QueueFlush() => ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Flush(), this, preferLocal: false);
 
     private void Append(string line)
     {
