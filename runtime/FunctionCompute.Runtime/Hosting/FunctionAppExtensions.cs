@@ -32,55 +32,57 @@ public static class FunctionAppExtensions
     /// <summary>Maps a typed handler: the event is read as JSON into <typeparamref name="TEvent"/>, the result written as JSON.</summary>
     public static WebApplication MapEvent<TEvent, TResult>(this WebApplication app, string name,
         Func<TEvent, IFcContext, TResult> handler, JsonTypeInfo<TEvent> eventType, JsonTypeInfo<TResult> resultType) =>
-        app.MapEvent(name, async (input, context) =>
-            Serialize(handler(await DeserializeAsync(input, eventType, context.CancellationToken), context), resultType));
+        app.MapTyped(name, handler, new Contract<TEvent>(eventType), new Contract<TResult>(resultType));
 
     /// <summary>Maps an asynchronous typed handler.</summary>
     public static WebApplication MapEvent<TEvent, TResult>(this WebApplication app, string name,
         Func<TEvent, IFcContext, Task<TResult>> handler, JsonTypeInfo<TEvent> eventType, JsonTypeInfo<TResult> resultType) =>
-        app.MapEvent(name, async (input, context) =>
-            Serialize(await handler(await DeserializeAsync(input, eventType, context.CancellationToken), context), resultType));
+        app.MapTyped(name, handler, new Contract<TEvent>(eventType), new Contract<TResult>(resultType));
 
     /// <summary>Maps a handler with a typed JSON event whose result is in the runtime's own shape (text, bytes or a stream).</summary>
     public static WebApplication MapEvent<TEvent>(this WebApplication app, string name,
         Func<TEvent, IFcContext, Task<EventResult>> handler, JsonTypeInfo<TEvent> eventType) =>
-        app.MapEvent(name, async (input, context) => await handler(await DeserializeAsync(input, eventType, context.CancellationToken), context));
+        app.MapTyped(name, handler, new Contract<TEvent>(eventType));
 
     /// <summary>
     /// Maps a typed handler whose JSON contracts come from a source-generated <see cref="JsonSerializerContext"/>.
     /// The contracts are built on the handler's first call, not at startup (see <see cref="Contract{T}"/>).
     /// </summary>
     public static WebApplication MapEvent<TEvent, TResult>(this WebApplication app, string name,
-        Func<TEvent, IFcContext, TResult> handler, JsonSerializerContext json)
-    {
-        var (eventType, resultType) = (new Contract<TEvent>(json), new Contract<TResult>(json));
-        return app.MapEvent(name, async (input, context) =>
-        {
-            // Both contracts before the handler runs: a missing one must not fail the call after its side effects.
-            var (eventInfo, resultInfo) = (eventType.Info, resultType.Info);
-            return Serialize(handler(await DeserializeAsync(input, eventInfo, context.CancellationToken), context), resultInfo);
-        });
-    }
+        Func<TEvent, IFcContext, TResult> handler, JsonSerializerContext json) =>
+        app.MapTyped(name, handler, new Contract<TEvent>(json), new Contract<TResult>(json));
 
     /// <summary>Maps an asynchronous typed handler whose JSON contracts come from a source-generated <see cref="JsonSerializerContext"/> (built on first call).</summary>
     public static WebApplication MapEvent<TEvent, TResult>(this WebApplication app, string name,
-        Func<TEvent, IFcContext, Task<TResult>> handler, JsonSerializerContext json)
-    {
-        var (eventType, resultType) = (new Contract<TEvent>(json), new Contract<TResult>(json));
-        return app.MapEvent(name, async (input, context) =>
+        Func<TEvent, IFcContext, Task<TResult>> handler, JsonSerializerContext json) =>
+        app.MapTyped(name, handler, new Contract<TEvent>(json), new Contract<TResult>(json));
+
+    /// <summary>Maps a handler with a typed JSON event from a source-generated <see cref="JsonSerializerContext"/> (built on first call) whose result is in the runtime's own shape.</summary>
+    public static WebApplication MapEvent<TEvent>(this WebApplication app, string name,
+        Func<TEvent, IFcContext, Task<EventResult>> handler, JsonSerializerContext json) =>
+        app.MapTyped(name, handler, new Contract<TEvent>(json));
+
+    // One body per handler shape, whether the contracts were given built or are looked up on first call. Both
+    // contracts are resolved before the handler runs: a missing one must not fail the call after its side effects.
+    private static WebApplication MapTyped<TEvent, TResult>(this WebApplication app, string name,
+        Func<TEvent, IFcContext, TResult> handler, Contract<TEvent> eventType, Contract<TResult> resultType) =>
+        app.MapEvent(name, async (input, context) =>
+        {
+            var (eventInfo, resultInfo) = (eventType.Info, resultType.Info);
+            return Serialize(handler(await DeserializeAsync(input, eventInfo, context.CancellationToken), context), resultInfo);
+        });
+
+    private static WebApplication MapTyped<TEvent, TResult>(this WebApplication app, string name,
+        Func<TEvent, IFcContext, Task<TResult>> handler, Contract<TEvent> eventType, Contract<TResult> resultType) =>
+        app.MapEvent(name, async (input, context) =>
         {
             var (eventInfo, resultInfo) = (eventType.Info, resultType.Info);
             return Serialize(await handler(await DeserializeAsync(input, eventInfo, context.CancellationToken), context), resultInfo);
         });
-    }
 
-    /// <summary>Maps a handler with a typed JSON event from a source-generated <see cref="JsonSerializerContext"/> (built on first call) whose result is in the runtime's own shape.</summary>
-    public static WebApplication MapEvent<TEvent>(this WebApplication app, string name,
-        Func<TEvent, IFcContext, Task<EventResult>> handler, JsonSerializerContext json)
-    {
-        var eventType = new Contract<TEvent>(json);
-        return app.MapEvent(name, async (input, context) => await handler(await DeserializeAsync(input, eventType.Info, context.CancellationToken), context));
-    }
+    private static WebApplication MapTyped<TEvent>(this WebApplication app, string name,
+        Func<TEvent, IFcContext, Task<EventResult>> handler, Contract<TEvent> eventType) =>
+        app.MapEvent(name, async (input, context) => await handler(await DeserializeAsync(input, eventType.Info, context.CancellationToken), context));
 
     /// <summary>Runs <paramref name="initializer"/> once per instance, before the first invocation.</summary>
     public static WebApplication OnInitialize(this WebApplication app, Func<IFcContext, Task> initializer)
@@ -130,11 +132,18 @@ public static class FunctionAppExtensions
     /// property metadata, code touched for the first time) costs from 0.1 to 3 ms each: about 5 ms of the sample
     /// package's cold start for its 10 typed handlers when they were built eagerly.
     /// </summary>
-    private sealed class Contract<T>(JsonSerializerContext json)
+    private sealed class Contract<T>
     {
+        private readonly JsonSerializerContext? _json;
         private JsonTypeInfo<T>? _info;
 
-        public JsonTypeInfo<T> Info => _info ??= json.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
-            ?? throw new InvalidOperationException($"{json.GetType().Name} has no JSON contract for {typeof(T).Name}: add [JsonSerializable(typeof({typeof(T).Name}))].");
+        /// <summary>A contract the caller built already.</summary>
+        public Contract(JsonTypeInfo<T> info) => _info = info ?? throw new ArgumentNullException(nameof(info));
+
+        /// <summary>A contract looked up in <paramref name="json"/> on first use.</summary>
+        public Contract(JsonSerializerContext json) => _json = json ?? throw new ArgumentNullException(nameof(json));
+
+        public JsonTypeInfo<T> Info => _info ??= _json!.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+            ?? throw new InvalidOperationException($"{_json.GetType().Name} has no JSON contract for {typeof(T).Name}: add [JsonSerializable(typeof({typeof(T).Name}))].");
     }
 }
