@@ -7,10 +7,19 @@ namespace FunctionCompute.FcLocal;
 /// <summary>The calls FC makes to an instance, with FC's request headers.</summary>
 internal static class FcCalls
 {
+    /// <summary>FC's control paths (<c>x-fc-control-path</c> values).</summary>
+    public static class ControlPaths
+    {
+        public const string Invoke = "/invoke", HttpInvoke = "/http-invoke", Initialize = "/initialize", PreStop = "/pre-stop";
+    }
+
     public static string NewRequestId() => Guid.NewGuid().ToString("D");
 
-    /// <summary>Adds FC's headers for one call (<paramref name="controlPath"/> null for web requests, as FC 3.0 forwards them).</summary>
-    public static void AddHeaders(HttpRequestHeaders headers, FunctionSettings settings, CloudCredentials credentials, string requestId, string? controlPath)
+    /// <summary>
+    /// Adds FC's headers for one call, <c>x-fc-control-path</c> always: the runtime takes a control path without it as a
+    /// control call only in an event-only app, so a web request must say it is one (<see cref="ControlPaths.HttpInvoke"/>).
+    /// </summary>
+    public static void AddHeaders(HttpRequestHeaders headers, FunctionSettings settings, CloudCredentials credentials, string requestId, string controlPath)
     {
         void Set(string name, string? value)
         {
