@@ -1,18 +1,13 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime.Contract;
 
 namespace FunctionCompute.FcLocal;
 
 /// <summary>The calls FC makes to an instance, with FC's request headers.</summary>
 internal static class FcCalls
 {
-    /// <summary>FC's control paths (<c>x-fc-control-path</c> values).</summary>
-    public static class ControlPaths
-    {
-        public const string Invoke = "/invoke", HttpInvoke = "/http-invoke", Initialize = "/initialize", PreStop = "/pre-stop";
-    }
-
     public static string NewRequestId() => Guid.NewGuid().ToString("D");
 
     /// <summary>

@@ -43,8 +43,8 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
     /// <summary>Where the function listens: loopback only.</summary>
     public const string ListenAddress = "127.0.0.1";
 
-    /// <summary>The runtime's listen-address setting (<c>FunctionAppOptions.ListenAddressVariable</c>).</summary>
-    public const string ListenAddressVariable = "FunctionCompute__ListenAddress";
+    /// <summary>The runtime's listen-address setting.</summary>
+    public const string ListenAddressVariable = FunctionCompute.Runtime.Hosting.FunctionAppOptions.ListenAddressVariable;
 
     /// <summary>The project-wide opt-in that lets an event name a plain-http loopback OSS endpoint (a local OSS).</summary>
     public const string AllowLoopbackEndpointsVariable = "OSS_ALLOW_LOOPBACK_ENDPOINTS";

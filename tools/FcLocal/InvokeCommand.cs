@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using FunctionCompute.Runtime.Contract;
 
 namespace FunctionCompute.FcLocal;
 
@@ -24,7 +25,7 @@ internal static class InvokeCommand
 
         if (settings.Initializer is not null)
         {
-            var (status, body, initId) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, FcCalls.ControlPaths.Initialize, settings, credentials, settings.InitializationTimeoutSeconds, token);
+            var (status, body, initId) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, ControlPaths.Initialize, settings, credentials, settings.InitializationTimeoutSeconds, token);
             await instance.WaitForLogAsync($"FC Initialize End RequestId: {initId}", TimeSpan.FromSeconds(1));
             if (status != 200)
             {
@@ -36,9 +37,9 @@ internal static class InvokeCommand
         }
 
         var requestId = FcCalls.NewRequestId();
-        using var request = new HttpRequestMessage(HttpMethod.Post, FcCalls.ControlPaths.Invoke) { Content = new ByteArrayContent(input) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, ControlPaths.Invoke) { Content = new ByteArrayContent(input) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        FcCalls.AddHeaders(request.Headers, settings, credentials, requestId, FcCalls.ControlPaths.Invoke);
+        FcCalls.AddHeaders(request.Headers, settings, credentials, requestId, ControlPaths.Invoke);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
         timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds + 3)); // as s local: the function's timeout plus a margin
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime.Contract;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -75,7 +76,7 @@ internal static class StartCommand
                     {
                         if (!initialized)
                         {
-                            var (status, body, _) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, FcCalls.ControlPaths.Initialize, settings, credentials,
+                            var (status, body, _) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, ControlPaths.Initialize, settings, credentials,
                                 settings.InitializationTimeoutSeconds, http.RequestAborted);
                             if (status != 200)
                             {
@@ -119,7 +120,7 @@ internal static class StartCommand
         {
             try
             {
-                var (status, _, _) = await FcCalls.HookAsync(instance.Client, HttpMethod.Get, FcCalls.ControlPaths.PreStop, settings, credentials, settings.PreStopTimeoutSeconds, CancellationToken.None);
+                var (status, _, _) = await FcCalls.HookAsync(instance.Client, HttpMethod.Get, ControlPaths.PreStop, settings, credentials, settings.PreStopTimeoutSeconds, CancellationToken.None);
                 Terminal.Status($"pre-stop answered {status}");
             }
             catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
@@ -144,7 +145,7 @@ internal static class StartCommand
             if (HopByHop.Contains(name) || name.StartsWith("x-fc-", StringComparison.OrdinalIgnoreCase)) continue;
             if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values)) request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
-        FcCalls.AddHeaders(request.Headers, settings, credentials, requestId, FcCalls.ControlPaths.HttpInvoke);
+        FcCalls.AddHeaders(request.Headers, settings, credentials, requestId, ControlPaths.HttpInvoke);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds + 3));
