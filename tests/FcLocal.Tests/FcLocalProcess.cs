@@ -23,7 +23,6 @@ public sealed partial class FcLocalProcess : IAsyncDisposable
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
     public int ExitCode => _process.ExitCode;
-    public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
 
     public static string RepositoryRoot()
@@ -108,33 +107,6 @@ public sealed partial class FcLocalProcess : IAsyncDisposable
                 throw new TimeoutException($"fc-local did not print the expected line.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
             await Task.Delay(20);
         }
-    }
-
-    /// <summary>The processes fc-local started, and theirs (Linux /proc): the function instance.</summary>
-    public IReadOnlyList<int> Descendants()
-    {
-        var children = new Dictionary<int, List<int>>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-                if (!children.TryGetValue(parent, out var list)) children[parent] = list = [];
-                list.Add(pid);
-            }
-            catch (IOException)
-            {
-                // The process ended while the table was read.
-            }
-        }
-        var found = new List<int>();
-        var pending = new Stack<int>([_process.Id]);
-        while (pending.Count > 0)
-            if (children.TryGetValue(pending.Pop(), out var list))
-                foreach (var child in list) { found.Add(child); pending.Push(child); }
-        return found;
     }
 
     /// <summary>A process's environment as it was started (<c>/proc/&lt;pid&gt;/environ</c>).</summary>

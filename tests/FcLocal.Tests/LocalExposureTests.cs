@@ -42,27 +42,9 @@ public class LocalExposureTests
         return (process, trigger, int.Parse(match.Groups["port"].Value));
     }
 
-    /// <summary>The function instance's environment: the process fc-local started that listens on the function's port.</summary>
-    private static IReadOnlyDictionary<string, string> FunctionEnvironment(FcLocalProcess process)
-    {
-        var functions = process.Descendants()
-            .Select(pid => (Pid: pid, Environment: TryEnvironment(pid)))
-            .Where(p => p.Environment is not null && p.Environment.ContainsKey("FC_INSTANCE_ID"))
-            .ToList();
-        return Assert.Single(functions).Environment!;
-    }
-
-    private static IReadOnlyDictionary<string, string>? TryEnvironment(int pid)
-    {
-        try
-        {
-            return FcLocalProcess.EnvironmentOf(pid);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The function instance's environment as it was started: that of the process listening on its port.</summary>
+    private static IReadOnlyDictionary<string, string> FunctionEnvironment(int port) =>
+        FcLocalProcess.EnvironmentOf(Assert.Single(ListeningSockets.ProcessesOn(port)));
 
     [Fact]
     public async Task The_function_listens_on_loopback_only_and_by_default_gets_none_of_the_developers_keys()
@@ -75,7 +57,7 @@ public class LocalExposureTests
         Assert.Equal([IPAddress.Loopback], ListeningSockets.On(port));
         Assert.Contains($"on http://127.0.0.1:{port} (loopback only)", process.Stderr);
 
-        var environment = FunctionEnvironment(process);
+        var environment = FunctionEnvironment(port);
         Assert.Equal("127.0.0.1", environment["FunctionCompute__ListenAddress"]);
         Assert.Equal("true", environment["OSS_ALLOW_LOOPBACK_ENDPOINTS"]);
         Assert.DoesNotContain(environment.Values, value => value.Contains(DeveloperKeyId, StringComparison.Ordinal) || value.Contains(DeveloperSecret, StringComparison.Ordinal));
@@ -100,7 +82,7 @@ public class LocalExposureTests
 
         // Even when the developer's own keys are in it and --env asks for every interface.
         Assert.Equal([IPAddress.Loopback], ListeningSockets.On(port));
-        var environment = FunctionEnvironment(process);
+        var environment = FunctionEnvironment(port);
         Assert.Equal(DeveloperKeyId, environment["ALIBABA_CLOUD_ACCESS_KEY_ID"]);
         Assert.Equal("false", environment["OSS_ALLOW_LOOPBACK_ENDPOINTS"]);
         Assert.Equal("127.0.0.1", environment["FunctionCompute__ListenAddress"]);
