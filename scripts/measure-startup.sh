@@ -15,11 +15,11 @@ for i in $(seq 1 "$runs"); do
   t0=$(date +%s%N)
   FC_SERVER_PORT=$port "$bootstrap" >/dev/null 2>&1 &
   pid=$!
-  until curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/invoke" -H 'x-fc-function-handler: echo' --data 'ping' 2>/dev/null; do :; done
+  until curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/invoke" -H 'x-fc-control-path: /invoke' -H 'x-fc-function-handler: echo' --data 'ping' 2>/dev/null; do :; done
   t1=$(date +%s%N)
   starts+=($(( (t1 - t0) / 1000000 )))
   rss_first+=($(awk '/VmRSS/ {print $2}' "/proc/$pid/status"))
-  for _ in $(seq 1 100); do curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/invoke" -H 'x-fc-function-handler: echo' --data 'ping'; done
+  for _ in $(seq 1 100); do curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/invoke" -H 'x-fc-control-path: /invoke' -H 'x-fc-function-handler: echo' --data 'ping'; done
   rss_after+=($(awk '/VmRSS/ {print $2}' "/proc/$pid/status"))
   kill -TERM "$pid"; wait "$pid" || true
 done

@@ -50,8 +50,12 @@ else
   wait_for "http://127.0.0.1:$oss_port/_emulator/health" "the local OSS" "$logs/oss.log"
 fi
 
-say "Starting the function: FC_SERVER_PORT=$fc_port dist/code/bootstrap"
-FC_SERVER_PORT="$fc_port" FC_REGION="$region" "$root/dist/code/bootstrap" >"$logs/function.log" 2>&1 &
+# Loopback only: with OSS_ENDPOINT the function's callers pass real keys, and no other host may call it. The local OSS
+# is plain http on 127.0.0.1, which an event may name only with the OSS_ALLOW_LOOPBACK_ENDPOINTS opt-in.
+allow_loopback=true; [[ -n "${OSS_ENDPOINT:-}" ]] && allow_loopback="${OSS_ALLOW_LOOPBACK_ENDPOINTS:-false}"
+say "Starting the function: FC_SERVER_PORT=$fc_port FunctionCompute__ListenAddress=127.0.0.1 dist/code/bootstrap"
+FC_SERVER_PORT="$fc_port" FC_REGION="$region" FunctionCompute__ListenAddress=127.0.0.1 OSS_ALLOW_LOOPBACK_ENDPOINTS="$allow_loopback" \
+  "$root/dist/code/bootstrap" >"$logs/function.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$fc_port/" "the function" "$logs/function.log"
 
@@ -82,7 +86,7 @@ sed 's/^/  /' "$logs/function.log" >&2
 
 if $once; then say "OK"; exit 0; fi
 say "Serving on port $fc_port (Ctrl+C stops). Try:"
-echo "  curl -s -X POST localhost:$fc_port/invoke -H 'x-fc-function-handler: echo' -d 'hello'" >&2
-echo "  curl -s -X POST localhost:$fc_port/invoke -H 'x-fc-function-handler: greet' -d '{\"name\":\"Ada\"}'" >&2
+echo "  curl -s -X POST localhost:$fc_port/invoke -H 'x-fc-control-path: /invoke' -H 'x-fc-function-handler: echo' -d 'hello'" >&2
+echo "  curl -s -X POST localhost:$fc_port/invoke -H 'x-fc-control-path: /invoke' -H 'x-fc-function-handler: greet' -d '{\"name\":\"Ada\"}'" >&2
 echo "  curl -s localhost:$fc_port/whoami" >&2
 wait "${pids[-1]}"

@@ -69,7 +69,10 @@ public sealed class FcTestServer : IAsyncDisposable
     /// <param name="handler">The function's <c>handler</c> setting (routes to the event handler of that name).</param>
     /// <param name="input">The event bytes.</param>
     /// <param name="context">The invocation's context (defaults of <see cref="FcContextBuilder"/> when null).</param>
-    /// <param name="withControlPath">False sends no <c>x-fc-control-path</c>, as <c>s local</c> does.</param>
+    /// <param name="withControlPath">
+    /// False sends no <c>x-fc-control-path</c>, as <c>s local</c>'s agent may. The runtime takes that as an event call only in
+    /// an event-only app (event handlers, no web endpoints); a web app's own routes answer it (an HTTP trigger's caller could send it).
+    /// </param>
     public async Task<FcInvocationResult> InvokeAsync(string handler, ReadOnlyMemory<byte> input, FcContextBuilder? context = null, bool withControlPath = true)
     {
         context ??= new FcContextBuilder();

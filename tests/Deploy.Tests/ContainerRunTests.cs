@@ -34,6 +34,8 @@ public sealed class ContainerRunTests
                 try
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, "/invoke") { Content = new StringContent($"hello from {package.Image}") };
+                    // The sample app also maps web endpoints: only FC's control-path header makes /invoke an event call.
+                    request.Headers.Add("x-fc-control-path", "/invoke");
                     request.Headers.Add("x-fc-function-handler", "echo");
                     request.Headers.Add("x-fc-request-id", "deploy-test");
                     using var response = await client.SendAsync(request);

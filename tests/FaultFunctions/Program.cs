@@ -91,4 +91,27 @@ app.MapGet("/stream-ignoring-abort", async (HttpContext http) =>
     }
 });
 
+// A web endpoint that stays in flight for ?milliseconds=N and answers the most requests it has seen in flight at once:
+// a local trigger's concurrency limit shows in that count (fc-local's tests), not in how long the calls took.
+var inFlight = 0;
+var peakInFlight = 0;
+app.MapGet("/in-flight", async (HttpContext http) =>
+{
+    var now = Interlocked.Increment(ref inFlight);
+    int peak;
+    while ((peak = Volatile.Read(ref peakInFlight)) < now && Interlocked.CompareExchange(ref peakInFlight, now, peak) != peak)
+    {
+    }
+    try
+    {
+        var milliseconds = int.TryParse(http.Request.Query["milliseconds"], out var ms) ? Math.Clamp(ms, 0, 10_000) : 0;
+        await Task.Delay(milliseconds, http.RequestAborted);
+    }
+    finally
+    {
+        Interlocked.Decrement(ref inFlight);
+    }
+    return Volatile.Read(ref peakInFlight).ToString(System.Globalization.CultureInfo.InvariantCulture);
+});
+
 app.Run();

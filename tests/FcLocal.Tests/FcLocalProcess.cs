@@ -109,6 +109,18 @@ public sealed partial class FcLocalProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A process's environment as it was started (<c>/proc/&lt;pid&gt;/environ</c>).</summary>
+    public static IReadOnlyDictionary<string, string> EnvironmentOf(int pid)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = entry.IndexOf('=');
+            if (equals > 0) variables[entry[..equals]] = entry[(equals + 1)..];
+        }
+        return variables;
+    }
+
     public void Signal(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
 
     public override string ToString() => $"exit {(HasExited ? ExitCode : -1)}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";

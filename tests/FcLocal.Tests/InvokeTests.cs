@@ -77,7 +77,7 @@ public class InvokeTests
     }
 
     [Fact]
-    public async Task Credentials_are_generated_taken_from_the_default_chain_or_left_out()
+    public async Task Credentials_are_generated_by_default_taken_from_the_default_chain_when_asked_or_left_out()
     {
         async Task<JsonElement> Context(string[] options, IDictionary<string, string?>? env = null)
         {
@@ -91,11 +91,16 @@ public class InvokeTests
         Assert.True(generated.GetProperty("hasSecurityToken").GetBoolean());
         Assert.StartsWith("STS.", generated.GetProperty("accessKeyIdPrefix").GetString());
 
-        var fromChain = await Context([], new Dictionary<string, string?>
+        var developerShell = new Dictionary<string, string?>
         {
             ["ALIBABA_CLOUD_ACCESS_KEY_ID"] = "LTAIfromtheenvironment",
             ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = "env-secret",
-        });
+        };
+        // By default the developer's keys stay out even when they are in fc-local's environment.
+        var byDefault = await Context([], developerShell);
+        Assert.StartsWith("STS.", byDefault.GetProperty("accessKeyIdPrefix").GetString());
+
+        var fromChain = await Context(["--credentials", "default"], developerShell);
         Assert.True(fromChain.GetProperty("hasCredentials").GetBoolean());
         Assert.StartsWith("LTAI", fromChain.GetProperty("accessKeyIdPrefix").GetString());
 
@@ -166,7 +171,7 @@ public class InvokeTests
         await using var run = FcLocalProcess.Start(Invoke("--handler", "sleep", "--timeout", "60", "--credentials", "none", "-e", """{"milliseconds":20000}"""));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!run.Stderr.Contains("FC Invoke Start") && DateTime.UtcNow < deadline) await Task.Delay(20);
-        var port = Regex.Match(run.Stderr, @"listening on http://0\.0\.0\.0:(\d+)").Groups[1].Value;
+        var port = Regex.Match(run.Stderr, @"FC runtime listening on http://127\.0\.0\.1:(\d+)").Groups[1].Value;
         Assert.NotEmpty(port);
 
         run.Signal(15);

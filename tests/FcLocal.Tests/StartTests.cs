@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -8,9 +7,11 @@ namespace FunctionCompute.FcLocal.Tests;
 /// <summary><c>fc-local start</c>: a local HTTP trigger in front of the packaged function.</summary>
 public class StartTests
 {
-    private static async Task<(FcLocalProcess Process, HttpClient Client)> StartAsync(params string[] more)
+    private static Task<(FcLocalProcess Process, HttpClient Client)> StartAsync(params string[] more) => StartPackageAsync(FcLocalProcess.CodeDirectory(), more);
+
+    private static async Task<(FcLocalProcess Process, HttpClient Client)> StartPackageAsync(string code, string[] more)
     {
-        var process = FcLocalProcess.Start(["start", "--code", FcLocalProcess.CodeDirectory(), "--no-config", "--port", "0", .. more]);
+        var process = FcLocalProcess.Start(["start", "--code", code, "--no-config", "--port", "0", .. more]);
         var line = await process.WaitForStdoutAsync(l => l.Contains("serving http://"), TimeSpan.FromSeconds(30));
         var url = line[(line.IndexOf("http://", StringComparison.Ordinal))..].Split(' ')[0];
         return (process, new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) });
@@ -50,20 +51,33 @@ public class StartTests
     [Fact]
     public async Task The_instance_concurrency_limit_holds_requests_beyond_it()
     {
-        var (process, client) = await StartAsync("--handler", "sleep", "--concurrency", "1", "--credentials", "none");
+        // A web app with a slow endpoint that counts the requests it has in flight at once (the sample app has none:
+        // its slow handler is an event handler, which an HTTP trigger does not reach).
+        var (process, client) = await StartPackageAsync(FaultCode(), ["--concurrency", "1", "--credentials", "none"]);
         await using var _ = process;
         using var __ = client;
-        var clock = Stopwatch.StartNew();
         var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
         {
-            using var response = await client.PostAsync("/invoke", new StringContent("""{"milliseconds":400}""", Encoding.UTF8, "application/json"));
+            using var response = await client.GetAsync("/in-flight?milliseconds=300");
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
         }));
-        clock.Stop();
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
-        Assert.All(answers, a => Assert.Contains("\"slept\":400", a.Body));
-        // One at a time: three 400 ms invocations cannot finish in under 1.2 s.
-        Assert.True(clock.ElapsedMilliseconds >= 1150, $"took {clock.ElapsedMilliseconds} ms with concurrency 1");
+        // Three calls at once, but the function never had more than one of them in flight.
+        Assert.All(answers, a => Assert.Equal("1", a.Body));
+    }
+
+    /// <summary>A code package whose bootstrap runs tests/FaultFunctions (built with this project) on the shared runtime.</summary>
+    private static string FaultCode()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dll = Path.Combine(FcLocalProcess.RepositoryRoot(), "tests", "FaultFunctions", "bin", configuration, "net10.0", "FaultFunctions.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: build tests/FaultFunctions.");
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("fc-local runs a bootstrap script: Linux only.");
+        var code = Directory.CreateTempSubdirectory("fc-local-fault-code-").FullName;
+        var bootstrap = Path.Combine(code, "bootstrap");
+        File.WriteAllText(bootstrap, $"#!/bin/sh\nexec dotnet '{dll}' \"$@\"\n");
+        File.SetUnixFileMode(bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return code;
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class TestServerTests : IAsyncLifetime
         Assert.Equal("srv-greet", greeting.RequestId);
         Assert.Contains(_server.Log.For("srv-greet"), l => l.Message == "greeting Ada");
 
-        var failed = await _server.InvokeAsync("fail", "boom", withControlPath: false);
+        var failed = await _server.InvokeAsync("fail", "boom");
         failed.ShouldFailWith("InvalidOperationException", "boom");
     }
 

@@ -91,15 +91,19 @@ public class PackagedFunctionTests
         Assert.Equal(0, await function.WaitForExitAsync(TimeSpan.FromSeconds(15)));
     }
 
-    [Fact]
-    public async Task A_malformed_port_variable_stops_start_up_with_a_clear_message()
+    [Theory]
+    [InlineData("FC_SERVER_PORT", "ninety", "FC_SERVER_PORT must be a port number")]
+    [InlineData("FunctionCompute__ListenAddress", "localhost", "FunctionCompute__ListenAddress must be an IP address")]
+    public async Task A_malformed_listen_variable_stops_start_up_with_a_clear_message(string name, string value, string message)
     {
-        using var process = FunctionProcess.StartPackageProcess(new Dictionary<string, string> { ["FC_SERVER_PORT"] = "ninety" });
+        using var process = FunctionProcess.StartPackageProcess(new Dictionary<string, string> { [name] = value });
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
         Assert.Equal(1, process.ExitCode);
-        Assert.Contains("FC_SERVER_PORT must be a port number", await stderr);
+        var text = await stderr;
+        Assert.Contains(message, text);
+        Assert.Contains($"'{value}'", text);
     }
 
     [Fact]

@@ -26,10 +26,11 @@ internal static class Cli
     private static readonly Option<bool> NoConfig = new("--no-config") { Description = "Do not read ./s.yaml" };
     private static readonly Option<CredentialsMode> CredentialsOption = new("--credentials")
     {
-        Description = "Where the invocation's STS credentials come from: default (the default credentials chain), generated (made up for the run), none",
-        DefaultValueFactory = _ => CredentialsMode.Default,
+        Description = "Where the invocation's STS credentials come from: generated (made up for the run; the default), none, or default "
+            + "(your real keys from the default credentials chain: only when the function must reach real cloud services; the function listens on 127.0.0.1 only)",
+        DefaultValueFactory = _ => CredentialsMode.Generated,
     };
-    private static readonly Option<bool> Generated = new("--generated-credentials") { Description = "Same as --credentials generated" };
+    private static readonly Option<bool> Generated = new("--generated-credentials") { Description = "Same as --credentials generated (the default)" };
 
     // invoke
     private static readonly Option<string?> Event = new("--event", "-e") { HelpName = "EVENT", Description = "The event (text or JSON); '-' reads it from stdin" };

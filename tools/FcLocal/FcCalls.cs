@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime.Contract;
 
 namespace FunctionCompute.FcLocal;
 
@@ -9,8 +10,11 @@ internal static class FcCalls
 {
     public static string NewRequestId() => Guid.NewGuid().ToString("D");
 
-    /// <summary>Adds FC's headers for one call (<paramref name="controlPath"/> null for web requests, as FC 3.0 forwards them).</summary>
-    public static void AddHeaders(HttpRequestHeaders headers, FunctionSettings settings, CloudCredentials credentials, string requestId, string? controlPath)
+    /// <summary>
+    /// Adds FC's headers for one call, <c>x-fc-control-path</c> always: the runtime takes a control path without it as a
+    /// control call only in an event-only app, so a web request must say it is one (<see cref="ControlPaths.HttpInvoke"/>).
+    /// </summary>
+    public static void AddHeaders(HttpRequestHeaders headers, FunctionSettings settings, CloudCredentials credentials, string requestId, string controlPath)
     {
         void Set(string name, string? value)
         {

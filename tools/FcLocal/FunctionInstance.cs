@@ -11,6 +11,9 @@ namespace FunctionCompute.FcLocal;
 /// <summary>
 /// One function instance, started as FC starts it: the code package's <c>bootstrap</c> as a process (or the image with
 /// <c>docker run --network host</c>) on a free loopback port, with FC's environment. Its stdout/stderr are the function log.
+/// The function listens on 127.0.0.1 only (<see cref="ListenAddressVariable"/>): it may hold credentials that sign real
+/// requests, and no other host may call it. With <c>--network host</c> the container shares this machine's interfaces, so
+/// the setting goes into the container too.
 /// </summary>
 internal sealed partial class FunctionInstance : IAsyncDisposable
 {
@@ -28,7 +31,7 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
         Port = port;
         Client = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(15), UseProxy = false })
         {
-            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            BaseAddress = new Uri(Address),
             Timeout = Timeout.InfiniteTimeSpan,
         };
         process.OutputDataReceived += (_, e) => Received(e.Data);
@@ -37,7 +40,18 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>Where the function listens: loopback only.</summary>
+    public const string ListenAddress = "127.0.0.1";
+
+    /// <summary>The runtime's listen-address setting.</summary>
+    public const string ListenAddressVariable = FunctionCompute.Runtime.Hosting.FunctionAppOptions.ListenAddressVariable;
+
+    /// <summary>The project-wide opt-in that lets an event name a plain-http loopback OSS endpoint (a local OSS).</summary>
+    public const string AllowLoopbackEndpointsVariable = "OSS_ALLOW_LOOPBACK_ENDPOINTS";
+
     public int Port { get; }
+    /// <summary>The function's own address, where fc-local calls it.</summary>
+    public string Address => $"http://{ListenAddress}:{Port}";
     public HttpClient Client { get; }
     public bool IsContainer => _container is not null;
     public bool HasExited => _process.HasExited;
@@ -52,16 +66,24 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
         _onLog(line);
     }
 
-    public static async Task<FunctionInstance> StartAsync(FunctionSettings settings, string? image, CloudCredentials credentials, Action<string> onLog)
+    /// <param name="hostCredentials">
+    /// The developer asked for the default chain's credentials (<c>--credentials default</c>). Otherwise the function gets
+    /// none of this machine's: the <c>ALIBABA_CLOUD_*</c> variables fc-local inherited are not passed on, and the
+    /// function's own default chain is kept from this machine's CLI profile, credentials file and instance metadata.
+    /// </param>
+    public static async Task<FunctionInstance> StartAsync(FunctionSettings settings, string? image, CloudCredentials credentials, bool hostCredentials, Action<string> onLog)
     {
         var port = FreePort();
-        var environment = Environment(settings, port, credentials, image is null ? settings.CodeDirectory! : "/code");
+        var environment = Environment(settings, port, credentials, image is null ? settings.CodeDirectory! : "/code", hostCredentials);
         ProcessStartInfo start;
         string? container = null;
         if (image is null)
         {
             var bootstrap = Path.Combine(settings.CodeDirectory!, "bootstrap");
             start = new ProcessStartInfo(bootstrap) { WorkingDirectory = settings.CodeDirectory! };
+            // The process inherits fc-local's environment, which may hold the developer's keys: FC's instance would not.
+            if (!hostCredentials)
+                foreach (var name in start.Environment.Keys.Where(IsCredentialsVariable).ToList()) start.Environment.Remove(name);
             foreach (var (name, value) in environment) start.Environment[name] = value;
         }
         else
@@ -94,8 +116,13 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
         return instance;
     }
 
-    /// <summary>FC's instance environment (what <c>s local</c> sets too), then the function's own variables.</summary>
-    public static Dictionary<string, string> Environment(FunctionSettings settings, int port, CloudCredentials credentials, string codePath)
+    private static bool IsCredentialsVariable(string name) => name.StartsWith("ALIBABA_CLOUD_", StringComparison.Ordinal);
+
+    /// <summary>
+    /// FC's instance environment (what <c>s local</c> sets too), then fc-local's defaults, then the function's own
+    /// variables; the listen address last, since fc-local calls the function there.
+    /// </summary>
+    public static Dictionary<string, string> Environment(FunctionSettings settings, int port, CloudCredentials credentials, string codePath, bool hostCredentials)
     {
         var env = new Dictionary<string, string>
         {
@@ -116,13 +143,25 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
             env["FC_INITIALIZER_HANDLER"] = initializer;
             env["FC_INITIALIZATION_TIMEOUT"] = settings.InitializationTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         }
+        if (!hostCredentials)
+        {
+            // The function's default chain must not find this machine's credentials where FC's instance has none.
+            env["ALIBABA_CLOUD_CLI_PROFILE_DISABLED"] = "true";
+            env["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true";
+            env["ALIBABA_CLOUD_CREDENTIALS_FILE"] = "/dev/null/fc-local-no-credentials-file";
+        }
         if (!credentials.IsEmpty)
         {
             env["ALIBABA_CLOUD_ACCESS_KEY_ID"] = credentials.AccessKeyId;
             env["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = credentials.AccessKeySecret;
             if (credentials.SecurityToken is { } token) env["ALIBABA_CLOUD_SECURITY_TOKEN"] = token;
         }
+        // Locally the OSS is often an emulator on loopback over plain http; the user's own --env may say otherwise.
+        env[AllowLoopbackEndpointsVariable] = "true";
         foreach (var (name, value) in settings.Environment) env[name] = value;
+        if (env.TryGetValue(ListenAddressVariable, out var asked) && asked.Trim() != ListenAddress)
+            Terminal.Status($"{ListenAddressVariable}={asked} from --env/s.yaml is ignored: fc-local keeps the function on {ListenAddress}", "33");
+        env[ListenAddressVariable] = ListenAddress;
         return env;
     }
 
@@ -308,7 +347,7 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
 
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Parse(ListenAddress), 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using FunctionCompute.Runtime.Contract;
 
 namespace FunctionCompute.FcLocal;
 
@@ -18,13 +19,13 @@ internal static class InvokeCommand
         var token = interrupted.Token;
         var credentials = await CredentialsSource.ResolveAsync(mode, token);
         var what = image is null ? $"{settings.CodeDirectory}/bootstrap" : $"image {image}";
-        await using var instance = await FunctionInstance.StartAsync(settings, image, credentials, Terminal.FunctionLog);
-        await Terminal.ProgressAsync($"starting {settings.FunctionName} ({what})",
+        await using var instance = await FunctionInstance.StartAsync(settings, image, credentials, mode == CredentialsMode.Default, Terminal.FunctionLog);
+        await Terminal.ProgressAsync($"starting {settings.FunctionName} ({what}) on {instance.Address} (loopback only)",
             async () => { await instance.WaitUntilReadyAsync(TimeSpan.FromSeconds(image is null ? 30 : 120), token); return 0; });
 
         if (settings.Initializer is not null)
         {
-            var (status, body, initId) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, "/initialize", settings, credentials, settings.InitializationTimeoutSeconds, token);
+            var (status, body, initId) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, ControlPaths.Initialize, settings, credentials, settings.InitializationTimeoutSeconds, token);
             await instance.WaitForLogAsync($"FC Initialize End RequestId: {initId}", TimeSpan.FromSeconds(1));
             if (status != 200)
             {
@@ -36,9 +37,9 @@ internal static class InvokeCommand
         }
 
         var requestId = FcCalls.NewRequestId();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/invoke") { Content = new ByteArrayContent(input) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, ControlPaths.Invoke) { Content = new ByteArrayContent(input) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        FcCalls.AddHeaders(request.Headers, settings, credentials, requestId, "/invoke");
+        FcCalls.AddHeaders(request.Headers, settings, credentials, requestId, ControlPaths.Invoke);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
         timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds + 3)); // as s local: the function's timeout plus a margin
 

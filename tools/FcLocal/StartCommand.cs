@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime.Contract;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,10 +34,10 @@ internal static class StartCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopping.Cancel(); });
 
         var what = image is null ? $"{settings.CodeDirectory}/bootstrap" : $"image {image}";
-        await using var instance = await FunctionInstance.StartAsync(settings, image, credentials, Terminal.FunctionLog);
+        await using var instance = await FunctionInstance.StartAsync(settings, image, credentials, mode == CredentialsMode.Default, Terminal.FunctionLog);
         try
         {
-            await Terminal.ProgressAsync($"starting {settings.FunctionName} ({what})",
+            await Terminal.ProgressAsync($"starting {settings.FunctionName} ({what}) on {instance.Address} (loopback only)",
                 async () => { await instance.WaitUntilReadyAsync(TimeSpan.FromSeconds(image is null ? 30 : 120), stopping.Token); return 0; });
         }
         catch (OperationCanceledException)
@@ -75,7 +76,7 @@ internal static class StartCommand
                     {
                         if (!initialized)
                         {
-                            var (status, body, _) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, "/initialize", settings, credentials,
+                            var (status, body, _) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, ControlPaths.Initialize, settings, credentials,
                                 settings.InitializationTimeoutSeconds, http.RequestAborted);
                             if (status != 200)
                             {
@@ -119,7 +120,7 @@ internal static class StartCommand
         {
             try
             {
-                var (status, _, _) = await FcCalls.HookAsync(instance.Client, HttpMethod.Get, "/pre-stop", settings, credentials, settings.PreStopTimeoutSeconds, CancellationToken.None);
+                var (status, _, _) = await FcCalls.HookAsync(instance.Client, HttpMethod.Get, ControlPaths.PreStop, settings, credentials, settings.PreStopTimeoutSeconds, CancellationToken.None);
                 Terminal.Status($"pre-stop answered {status}");
             }
             catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
@@ -144,7 +145,7 @@ internal static class StartCommand
             if (HopByHop.Contains(name) || name.StartsWith("x-fc-", StringComparison.OrdinalIgnoreCase)) continue;
             if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values)) request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
-        FcCalls.AddHeaders(request.Headers, settings, credentials, requestId, null);
+        FcCalls.AddHeaders(request.Headers, settings, credentials, requestId, ControlPaths.HttpInvoke);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds + 3));

@@ -21,11 +21,16 @@ public enum CallKind
 public static class ContractCall
 {
     /// <summary>
-    /// Classifies a request. FC names the call in <c>x-fc-control-path</c>; <c>s local</c> sends
-    /// <c>POST /invoke</c> without it, so the bare lifecycle paths are recognised too. A bare
-    /// <c>POST /invoke</c> is an event only when the app has event handlers: a web app may own that path.
+    /// Classifies a request. FC names every call it makes in <c>x-fc-control-path</c>, and a caller of an HTTP trigger
+    /// cannot set it (FC refuses custom request headers that start with <c>x-fc-</c>), so when the header is present it
+    /// decides. Without it, a bare <c>POST /invoke</c>, <c>POST /initialize</c>, <c>GET /pre-stop</c> or
+    /// <c>GET /pre-freeze</c> is a control call only when <paramref name="bareControlPathsAllowed"/>: for an event-only
+    /// app, which <c>s local</c>'s agent may call that way. For a web app those requests may come from anyone through
+    /// its HTTP trigger, so they go to the app's own routes (its endpoint or 404) and never to a handler or a hook.
     /// </summary>
-    public static CallKind Classify(HttpRequest request, bool appHasEventHandlers)
+    /// <param name="request">The request.</param>
+    /// <param name="bareControlPathsAllowed">The app is event-only: it has event handlers and no web endpoints.</param>
+    public static CallKind Classify(HttpRequest request, bool bareControlPathsAllowed)
     {
         var controlPath = request.Headers[FcHeaders.ControlPath].ToString();
         if (controlPath.Length > 0)
@@ -39,11 +44,15 @@ public static class ContractCall
                 _ => CallKind.Http,
             };
         }
+        return bareControlPathsAllowed ? ClassifyBarePath(request) : CallKind.Http;
+    }
 
+    private static CallKind ClassifyBarePath(HttpRequest request)
+    {
         var path = request.Path.Value;
         if (HttpMethods.IsPost(request.Method))
         {
-            if (path == ControlPaths.Invoke && appHasEventHandlers) return CallKind.Invoke;
+            if (path == ControlPaths.Invoke) return CallKind.Invoke;
             if (path == ControlPaths.Initialize) return CallKind.Initialize;
         }
         else if (HttpMethods.IsGet(request.Method))

@@ -3,6 +3,7 @@ using FunctionCompute.Runtime.Invocation;
 using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionCompute.Runtime.Hosting;
@@ -12,11 +13,19 @@ namespace FunctionCompute.Runtime.Hosting;
 /// are answered here and never reach the app's endpoints; HTTP calls go on to the app with their
 /// <see cref="Context.IFcContext"/> attached.
 /// </summary>
-internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, FunctionAppOptions options, FcLogWriter log, ILoggerFactory loggerFactory)
+internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, FunctionAppOptions options, FcLogWriter log, ILoggerFactory loggerFactory,
+    EndpointDataSource? endpoints)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("FunctionCompute.Runtime");
 
-    public Task InvokeAsync(HttpContext http) => ContractCall.Classify(http.Request, invoker.HasEventHandlers) switch
+    /// <summary>
+    /// Whether a control path without <c>x-fc-control-path</c> is a control call: only in an event-only app (event handlers,
+    /// no web endpoints). Read per request from routing's composite data source, which holds every endpoint the app maps
+    /// (minimal APIs, controllers, fallbacks), so an endpoint mapped late still makes the app a web app.
+    /// </summary>
+    private bool AcceptsBareControlPaths => invoker.HasEventHandlers && endpoints is { Endpoints.Count: 0 };
+
+    public Task InvokeAsync(HttpContext http) => ContractCall.Classify(http.Request, AcceptsBareControlPaths) switch
     {
         CallKind.Invoke => invoker.InvokeEventAsync(http),
         CallKind.Http => HandleHttpAsync(http),
@@ -44,6 +53,9 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         http.Response.Headers[FcHeaders.Status] = "200";
         try
         {
+            // A web function must not depend on FC's /initialize call (s local never makes it): the initializer runs
+            // before the first call FC marks with a request id. Probes and health checks without one do not wait for it.
+            if (frame is not null) await invoker.EnsureInitializedAsync(context, deadline.Token);
             await next(http);
             if (IsUnansweredReadinessProbe(http))
             {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,7 @@ namespace FunctionCompute.Runtime.Hosting;
 public static class FunctionApp
 {
     /// <summary>
-    /// A slim <see cref="WebApplicationBuilder"/> set up for FC: Kestrel on <c>0.0.0.0</c> and the port FC
+    /// A slim <see cref="WebApplicationBuilder"/> set up for FC: Kestrel on <c>0.0.0.0</c> (or <see cref="FunctionAppOptions.ListenAddressVariable"/>) and the port FC
     /// names, FC's keep-alive and body limits, FC's log format for every <see cref="ILogger"/>, and the
     /// contract's routing in front of the app's own endpoints.
     /// </summary>
@@ -88,7 +89,9 @@ public static class FunctionApp
             var options = services.GetRequiredService<FunctionAppOptions>();
             var writer = services.GetRequiredService<FcLogWriter>();
             var loggerFactory = services.GetRequiredService<ILoggerFactory>();
-            app.Use(inner => new ContractMiddleware(inner, invoker, options, writer, loggerFactory).InvokeAsync);
+            // Routing's composite of every endpoint data source the app maps (null only if routing is not registered at all).
+            var endpoints = services.GetService<EndpointDataSource>();
+            app.Use(inner => new ContractMiddleware(inner, invoker, options, writer, loggerFactory, endpoints).InvokeAsync);
             ReportStart(services);
             next(app);
         };

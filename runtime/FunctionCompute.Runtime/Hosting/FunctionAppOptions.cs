@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using FunctionCompute.Runtime.Context;
 
 namespace FunctionCompute.Runtime.Hosting;
@@ -16,7 +17,16 @@ public sealed class FunctionAppOptions
     /// <summary>The port to listen on (0 picks a free one, for tests).</summary>
     public int Port { get; set; } = DefaultPort;
 
-    /// <summary>The address to listen on: all IPv4 interfaces, as FC expects.</summary>
+    /// <summary>
+    /// The environment variable that sets <see cref="ListenAddress"/>: the .NET configuration key
+    /// <c>FunctionCompute:ListenAddress</c> in its environment form. Not an <c>FC_*</c> name: FC reserves those for itself.
+    /// </summary>
+    public const string ListenAddressVariable = "FunctionCompute__ListenAddress";
+
+    /// <summary>
+    /// The address to listen on: all IPv4 interfaces by default, as FC expects. Local tools set
+    /// <see cref="ListenAddressVariable"/> to <c>127.0.0.1</c> so that no other host can call a function that holds a developer's keys.
+    /// </summary>
     public IPAddress ListenAddress { get; set; } = IPAddress.Any;
 
     /// <summary>Largest event (and web request body) accepted; larger ones get a clear error.</summary>
@@ -45,15 +55,18 @@ public sealed class FunctionAppOptions
 
     /// <summary>
     /// Options from the environment: the port from <c>FC_CUSTOM_LISTEN_PORT</c> (FC 3.0), else
-    /// <c>FC_SERVER_PORT</c>, else 9000; the instance facts from the <c>FC_*</c> variables.
+    /// <c>FC_SERVER_PORT</c>, else 9000; the address from <see cref="ListenAddressVariable"/>, else <c>0.0.0.0</c>;
+    /// the instance facts from the <c>FC_*</c> variables. Read once, before the app's builder exists, so the environment
+    /// is the one place that decides where the runtime listens (appsettings.json does not apply).
     /// </summary>
-    /// <exception cref="InvalidOperationException">A port variable is set but is not a port number.</exception>
+    /// <exception cref="InvalidOperationException">A port variable is set but is not a port number, or the address variable is not an IP address.</exception>
     public static FunctionAppOptions FromEnvironment(Func<string, string?>? get = null)
     {
         get ??= System.Environment.GetEnvironmentVariable;
         return new FunctionAppOptions
         {
             Port = ReadPort(get, "FC_CUSTOM_LISTEN_PORT") ?? ReadPort(get, "FC_SERVER_PORT") ?? DefaultPort,
+            ListenAddress = ReadAddress(get, ListenAddressVariable) ?? IPAddress.Any,
             Environment = FcEnvironment.Read(get),
         };
     }
@@ -64,5 +77,18 @@ public sealed class FunctionAppOptions
         if (string.IsNullOrWhiteSpace(text)) return null;
         if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535) return port;
         throw new InvalidOperationException($"Environment variable {name} must be a port number (0-65535), but is '{text}'.");
+    }
+
+    private static IPAddress? ReadAddress(Func<string, string?> get, string name)
+    {
+        var text = get(name);
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        // A full IP literal only: a host name would need a lookup at start-up, and IPAddress.TryParse also takes
+        // shorthand such as "1" (0.0.0.1) or "127.1", which is more likely a typo than a meant address.
+        var trimmed = text.Trim();
+        if (IPAddress.TryParse(trimmed, out var address)
+            && (address.AddressFamily == AddressFamily.InterNetworkV6 ? trimmed.Contains(':') : trimmed.Count(c => c == '.') == 3))
+            return address;
+        throw new InvalidOperationException($"Environment variable {name} must be an IP address (0.0.0.0, 127.0.0.1, ::1, ...), but is '{text}'.");
     }
 }

@@ -66,7 +66,7 @@ internal sealed class Invoker
                 await DrainAsync(http.Request.Body, _options.MaxEventBytes * 4, http.RequestAborted);
                 throw new HandlerNotFoundException(error);
             }
-            if (!_initialized && _lifecycle.Initializer is not null) await RunInitializerOnceAsync(context, timeout.Token);
+            await EnsureInitializedAsync(context, timeout.Token);
 
             var input = await ReadEventAsync(http.Request, timeout.Token);
             timeout.Token.ThrowIfCancellationRequested();
@@ -137,9 +137,14 @@ internal sealed class Invoker
     }
 
     /// <summary>
-    /// Runs the initializer until it succeeds once. FC calls /initialize before the first invoke when
-    /// the function has an initializer; when it does not (or under <c>s local</c>), the first invoke runs it.
+    /// Runs the initializer, if the app has one and it has not succeeded yet, before a call: FC calls /initialize before
+    /// the first call when the function has an initializer; when it does not (or under <c>s local</c>), the first event
+    /// invocation or web request runs it. Costs one field read once it has run.
     /// </summary>
+    public Task EnsureInitializedAsync(IFcContext context, CancellationToken token) =>
+        _initialized || _lifecycle.Initializer is null ? Task.CompletedTask : RunInitializerOnceAsync(context, token);
+
+    /// <summary>Runs the initializer until it succeeds once; concurrent first calls wait for the one run.</summary>
     private async Task RunInitializerOnceAsync(IFcContext context, CancellationToken token)
     {
         if (_initialized || _lifecycle.Initializer is not { } initializer) return;

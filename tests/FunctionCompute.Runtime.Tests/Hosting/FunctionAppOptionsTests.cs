@@ -1,6 +1,7 @@
 using System.Net;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Tests.Infrastructure;
+using FunctionCompute.Tests.Shared;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,48 @@ public class FunctionAppOptionsTests
         var error = Assert.Throws<InvalidOperationException>(() => From((name, value)));
         Assert.Contains(name, error.Message);
         Assert.Contains(value, error.Message);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData(" 127.0.0.1 ")]
+    [InlineData("0.0.0.0")]
+    [InlineData("::1")]
+    [InlineData("::")]
+    public void The_listen_address_comes_from_FunctionCompute__ListenAddress(string value)
+    {
+        Assert.Equal("FunctionCompute__ListenAddress", FunctionAppOptions.ListenAddressVariable);
+        Assert.Equal(IPAddress.Parse(value.Trim()), From((FunctionAppOptions.ListenAddressVariable, value)).ListenAddress);
+        Assert.Equal(IPAddress.Any, From((FunctionAppOptions.ListenAddressVariable, "")).ListenAddress);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.1")]
+    [InlineData("1")]
+    [InlineData("300.0.0.1")]
+    [InlineData("loopback")]
+    public void A_malformed_listen_address_is_a_clear_start_up_error(string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => From((FunctionAppOptions.ListenAddressVariable, value)));
+        Assert.Contains(FunctionAppOptions.ListenAddressVariable, error.Message);
+        Assert.Contains($"'{value}'", error.Message);
+    }
+
+    /// <summary>
+    /// Where Kestrel really listens, read from the kernel's socket table: no traffic is sent to find out, so the
+    /// 0.0.0.0 case never touches an address other than loopback.
+    /// </summary>
+    [Theory]
+    [InlineData(null, "0.0.0.0")]
+    [InlineData("127.0.0.1", "127.0.0.1")]
+    public async Task Kestrel_listens_where_the_setting_says(string? variable, string expected)
+    {
+        var fromEnvironment = From(variable is null ? [] : [(FunctionAppOptions.ListenAddressVariable, variable)]);
+        await using var host = await TestFunctionHost.StartAsync(_ => { }, options => options.ListenAddress = fromEnvironment.ListenAddress);
+
+        Assert.Equal(IPAddress.Parse(expected), Assert.Single(ListeningSockets.On(host.Address.Port)));
+        Assert.Contains(host.Log.Lines, line => line.Contains($"FC runtime listening on http://{expected}:{host.Address.Port}", StringComparison.Ordinal));
     }
 
     [Fact]
