@@ -8,9 +8,6 @@ using FunctionCompute.OssEmulator;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.StandIns;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using SampleFunctions.Credentials;
 
@@ -367,7 +364,7 @@ public class PackagedCredentialTests
         await using var __ = oss;
         var function = CredentialSampleTests.FunctionKey(30);
         CredentialSampleTests.Trust(sts, function);
-        await using var package = await FunctionProcess.StartPackageAsync(LocalRuns.PackageEnvironment(new Dictionary<string, string>
+        await using var package = await FunctionProcess.StartPackageAsync(LocalOss.Environment(new Dictionary<string, string>
         {
             [LocalRuns.StsEndpointVariable] = sts.Endpoint,
         }));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using FunctionCompute.StandIns;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -17,21 +18,13 @@ namespace SampleFunctions.Tests;
 internal static class LocalRuns
 {
     /// <summary>The opt-in the samples read on every call (<c>OssEndpointPolicy.AllowLoopbackVariable</c>).</summary>
-    public const string AllowLoopbackVariable = "OSS_ALLOW_LOOPBACK_ENDPOINTS";
+    public const string AllowLoopbackVariable = LocalOss.AllowLoopbackVariable;
 
     /// <summary>Where <c>oss-cross-account-put</c> sends <c>AssumeRole</c> (configuration only, never the event).</summary>
     public const string StsEndpointVariable = "ALIBABA_CLOUD_STS_ENDPOINT";
 
     [ModuleInitializer]
     internal static void OptIn() => Environment.SetEnvironmentVariable(AllowLoopbackVariable, "true");
-
-    /// <summary>The environment of a packaged function that talks to loopback stand-ins: the opt-in, plus <paramref name="more"/>.</summary>
-    public static Dictionary<string, string> PackageEnvironment(IDictionary<string, string>? more = null)
-    {
-        var environment = new Dictionary<string, string> { [AllowLoopbackVariable] = "true" };
-        foreach (var (name, value) in more ?? new Dictionary<string, string>()) environment[name] = value;
-        return environment;
-    }
 }
 
 /// <summary>The sample app served by Kestrel on a free loopback port, invoked over HTTP the way FC invokes it.</summary>

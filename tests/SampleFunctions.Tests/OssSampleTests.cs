@@ -5,9 +5,6 @@ using System.Text.Json;
 using FunctionCompute.OssEmulator;
 using FunctionCompute.Runtime.Contract;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace SampleFunctions.Tests;
@@ -222,7 +219,7 @@ public class PackagedOssTests
         options.Buckets.Add(OssSampleTests.Bucket);
         options.Credentials.Add(credential);
         await using var oss = await OssEmulatorServer.StartAsync(options);
-        await using var function = await FunctionProcess.StartPackageAsync(LocalRuns.PackageEnvironment());
+        await using var function = await FunctionProcess.StartPackageAsync(LocalOss.Environment());
 
         using var put = await function.Client.SendAsync(OssSampleTests.Invoke("oss-put-object", OssSampleTests.PutEvent(oss.Endpoint, "packaged/hello.txt", "from the AOT package"), credential));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
