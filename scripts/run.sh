@@ -7,8 +7,9 @@
 #   scripts/run.sh            the flow against the local OSS, then serve
 #   scripts/run.sh --once     the flow, then stop (exit code says whether it worked)
 #
-# Real OSS instead of the local one: set OSS_ENDPOINT (e.g. oss-cn-hangzhou.aliyuncs.com), OSS_BUCKET, and the
-# usual ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (/ ALIBABA_CLOUD_SECURITY_TOKEN).
+# Real OSS instead of the local one: set OSS_ENDPOINT (e.g. oss-cn-hangzhou.aliyuncs.com: an Alibaba Cloud OSS host, https),
+# OSS_BUCKET, and the usual ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (/ ALIBABA_CLOUD_SECURITY_TOKEN).
+# With the local OSS the function is started with OSS_ALLOW_LOOPBACK_ENDPOINTS=true (the samples refuse loopback otherwise).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 once=false
@@ -41,6 +42,9 @@ else
   # STS-shaped credentials made up for this run; the local OSS accepts exactly these.
   key_id="STS.local$(hex 10)"; key_secret="$(hex 20)"; token="CAIS$(hex 48)"
   endpoint="http://127.0.0.1:$oss_port"; bucket="demo-bucket"
+  # The samples send signed requests only to Alibaba Cloud OSS over https unless the function's environment opts in
+  # to loopback endpoints (127.0.0.1, ::1, localhost): this local run does, for the local OSS.
+  export OSS_ALLOW_LOOPBACK_ENDPOINTS=true
   say "Building and starting the local OSS on $endpoint (bucket $bucket) ..."
   dotnet build "$root/tools/OssEmulator/OssEmulator.csproj" -c Release -nologo -v q >&2
   OSS_EMULATOR_ACCESS_KEY_SECRET="$key_secret" OSS_EMULATOR_SECURITY_TOKEN="$token" \
@@ -50,12 +54,9 @@ else
   wait_for "http://127.0.0.1:$oss_port/_emulator/health" "the local OSS" "$logs/oss.log"
 fi
 
-# Loopback only: with OSS_ENDPOINT the function's callers pass real keys, and no other host may call it. The local OSS
-# is plain http on 127.0.0.1, which an event may name only with the OSS_ALLOW_LOOPBACK_ENDPOINTS opt-in.
-allow_loopback=true; [[ -n "${OSS_ENDPOINT:-}" ]] && allow_loopback="${OSS_ALLOW_LOOPBACK_ENDPOINTS:-false}"
-say "Starting the function: FC_SERVER_PORT=$fc_port FunctionCompute__ListenAddress=127.0.0.1 dist/code/bootstrap"
-FC_SERVER_PORT="$fc_port" FC_REGION="$region" FunctionCompute__ListenAddress=127.0.0.1 OSS_ALLOW_LOOPBACK_ENDPOINTS="$allow_loopback" \
-  "$root/dist/code/bootstrap" >"$logs/function.log" 2>&1 &
+# Loopback only: with OSS_ENDPOINT the function's callers pass real keys, and no other host may call it.
+say "Starting the function: FC_SERVER_PORT=$fc_port FunctionCompute__ListenAddress=127.0.0.1${OSS_ALLOW_LOOPBACK_ENDPOINTS:+ OSS_ALLOW_LOOPBACK_ENDPOINTS=$OSS_ALLOW_LOOPBACK_ENDPOINTS} dist/code/bootstrap"
+FC_SERVER_PORT="$fc_port" FC_REGION="$region" FunctionCompute__ListenAddress=127.0.0.1 "$root/dist/code/bootstrap" >"$logs/function.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$fc_port/" "the function" "$logs/function.log"
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using FunctionCompute.Credentials;
 using FunctionCompute.Credentials.Providers;
 using FunctionCompute.Credentials.Sts;
+using FunctionCompute.Oss.Addressing;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Invocation;
 
@@ -21,26 +22,36 @@ public sealed class AssumeRoleFailedException(string roleArn, StsException inner
     public string? RequestId => ((StsException)InnerException!).RequestId;
 }
 
+/// <summary>The configured STS endpoint cannot be used (not https, or not a bare host); the message names the setting.</summary>
+public sealed class StsEndpointConfigurationException(string message, Exception? inner = null) : Exception(message, inner);
+
 /// <summary>
 /// Assumed-role credentials, one cached <see cref="AssumeRoleCredentialsProvider"/> per (role, external id, STS endpoint),
 /// shared by all invocations of the instance. Each refresh (ahead of expiry) signs <c>AssumeRole</c> with the newest
 /// credentials FC passed to an invocation: FC rotates the function's own STS credentials, the assumed ones outlive them.
+/// The STS endpoint is configuration only (<see cref="StsBaseAddress"/>), never the event.
 /// </summary>
 internal static class AssumedRoles
 {
-    // The role, external id and STS endpoint come from the event: a bounded cache, so odd events cannot grow it without
-    // bound. Beyond the bound a role is assumed on every call (correct, only slower). Roles STS refuses are not kept.
+    // The role and external id come from the event: a bounded cache, so odd events cannot grow it without bound. Beyond
+    // the bound a role is assumed on every call (correct, only slower). Roles STS refuses are not kept. The STS endpoint
+    // is part of the key because its configuration is read on every call.
     private const int MaxCachedRoles = 32;
     private static readonly ConcurrentDictionary<(string RoleArn, string? ExternalId, Uri Sts), AssumeRoleCredentialsProvider> Providers = new();
     private static readonly LatestCredentials FunctionCredentials = new();
 
+    /// <summary>The variable that sets the STS endpoint, as the official tools name it (credentials-rust, the ACK RRSA webhook, the CLI).</summary>
+    public const string StsEndpointVariable = "ALIBABA_CLOUD_STS_ENDPOINT";
+
     /// <summary>The role's credentials: from the cache, or from STS signed with <paramref name="functionCredentials"/> (the newest seen).</summary>
     /// <exception cref="AssumeRoleFailedException">STS refused or did not answer.</exception>
-    public static async Task<CloudCredentials> GetAsync(string roleArn, string? externalId, string? stsEndpoint, CloudCredentials functionCredentials, IFcContext context)
+    /// <exception cref="StsEndpointConfigurationException">The configured STS endpoint is not allowed.</exception>
+    public static async Task<CloudCredentials> GetAsync(string roleArn, string? externalId, CloudCredentials functionCredentials, IFcContext context)
     {
         FunctionCredentials.Update(functionCredentials);
         externalId = string.IsNullOrWhiteSpace(externalId) ? null : externalId.Trim();
-        var sts = CreateStsClient(stsEndpoint, context);
+        var stsAddress = StsBaseAddress(context.Region, CredentialsEnvironment.Process, OssEndpointPolicy.LoopbackAllowedByEnvironment());
+        var sts = new StsClient(new StsClientOptions { Endpoint = stsAddress.ToString() });
         var key = (roleArn, externalId, sts.BaseAddress);
         if (!Providers.TryGetValue(key, out var provider))
         {
@@ -65,23 +76,38 @@ internal static class AssumedRoles
         }
     }
 
-    private static StsClient CreateStsClient(string? endpoint, IFcContext context)
+    /// <summary>
+    /// Where <c>AssumeRole</c> goes: configuration only, never the event (the signed request carries the function's key id,
+    /// token and a replayable signature). <c>ALIBABA_CLOUD_STS_ENDPOINT</c> when set; else <c>sts.&lt;function's region&gt;.aliyuncs.com</c>
+    /// (<c>sts-vpc.</c> with <c>ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true</c>, <c>ALIBABA_CLOUD_STS_REGION</c> without a region),
+    /// as <see cref="StsEndpoints.Resolve"/> picks it. Always https, on a bare host; plain http only to 127.0.0.1, ::1 or
+    /// localhost with <c>OSS_ALLOW_LOOPBACK_ENDPOINTS=true</c> (a local STS stand-in).
+    /// </summary>
+    /// <exception cref="StsEndpointConfigurationException">The endpoint is malformed or not allowed.</exception>
+    internal static Uri StsBaseAddress(string functionRegion, CredentialsEnvironment environment, bool allowLoopback)
     {
+        var configured = environment.Get(StsEndpointVariable)?.Trim();
+        // A region goes into a host name: only a region id (the x-fc-region header comes from FC, but not on every local run).
+        var region = OssEndpoint.IsRegionId(functionRegion) ? functionRegion : null;
+        var endpoint = StsEndpoints.Resolve(configured, region, useVpc: false, environment);
+        // Not echoed when it has user info: that part may be a password.
+        var shown = endpoint.Contains('@') ? "(not shown: it has user info)" : $"'{endpoint}'";
+        var source = configured is null ? $"The STS endpoint {shown} (from the function's region)" : $"{StsEndpointVariable} {shown}";
+        Uri uri;
         try
         {
-            // An explicit endpoint wins; else the function's region (sts.<region>.aliyuncs.com, or sts-vpc.<region> with
-            // ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true); else sts.aliyuncs.com.
-            return new StsClient(new StsClientOptions
-            {
-                Endpoint = string.IsNullOrWhiteSpace(endpoint) ? null : endpoint.Trim(),
-                RegionId = context.Region.Length > 0 ? context.Region : null,
-                Environment = CredentialsEnvironment.Process,
-            });
+            uri = StsEndpoints.ToBaseUri(endpoint);
         }
         catch (UriFormatException exception)
         {
-            throw new InvalidEventException($"The \"stsEndpoint\" '{endpoint}' is not a host name or an http(s) URL.", exception);
+            throw new StsEndpointConfigurationException($"{source} is not a host name or an https URL.", exception);
         }
+        if (uri.UserInfo.Length > 0 || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || endpoint.AsSpan().ContainsAny("@?#"))
+            throw new StsEndpointConfigurationException($"{source} must be a host name or https://host[:port]/, without user info, path, query or fragment.");
+        var loopback = uri.Host is "127.0.0.1" or "[::1]" or "localhost";
+        if (uri.Scheme == Uri.UriSchemeHttps || (loopback && allowLoopback)) return uri;
+        throw new StsEndpointConfigurationException($"{source} is not allowed: STS is called over https only. Plain http is allowed only to "
+            + $"127.0.0.1, ::1 or localhost, and only when the function's environment has {OssEndpointPolicy.AllowLoopbackVariable}=true (a local STS).");
     }
 
     // RoleSessionName: 2-64 of [A-Za-z0-9.@_-]; it shows in the other account's ActionTrail as the session.

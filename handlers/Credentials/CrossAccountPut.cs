@@ -9,20 +9,24 @@ namespace SampleFunctions.Credentials;
 
 /// <summary>The event of <c>oss-cross-account-put</c>.</summary>
 /// <param name="RoleArn">The other account's role, <c>acs:ram::&lt;account id&gt;:role/&lt;name&gt;</c>; its trust policy must let the function's role assume it.</param>
-/// <param name="Endpoint">That account's OSS endpoint.</param>
+/// <param name="Endpoint">That account's OSS endpoint, e.g. <c>oss-cn-hangzhou.aliyuncs.com</c>; it must pass
+/// <see cref="FunctionCompute.Oss.Addressing.OssEndpointPolicy"/> (https OSS hosts; loopback only with <c>OSS_ALLOW_LOOPBACK_ENDPOINTS=true</c>).</param>
 /// <param name="Bucket">That account's bucket.</param>
 /// <param name="ObjectName">The object key.</param>
 /// <param name="Message">The object's content (UTF-8 text).</param>
-/// <param name="Region">Optional: the region to sign OSS requests for when the endpoint does not name one.</param>
+/// <param name="Region">Optional: the region to sign OSS requests for when the endpoint does not name one (a region id, e.g. <c>cn-hangzhou</c>).</param>
 /// <param name="ExternalId">Optional: the external id the role's trust policy requires.</param>
-/// <param name="StsEndpoint">Optional: STS host name or URL; default <c>sts.&lt;function's region&gt;.aliyuncs.com</c>.</param>
+/// <param name="StsEndpoint">Not accepted: an event carrying it is refused (<see cref="InvalidEventException"/>). The STS endpoint
+/// is configuration, never the event: <c>ALIBABA_CLOUD_STS_ENDPOINT</c>, else <c>sts.&lt;function's region&gt;.aliyuncs.com</c>
+/// (see <see cref="AssumedRoles.StsBaseAddress"/>). The field stays in the record only so such events fail loudly.</param>
 public sealed record CrossAccountPutEvent(string? RoleArn, string? Endpoint, string? Bucket, string? ObjectName, string? Message,
     string? Region = null, string? ExternalId = null, string? StsEndpoint = null);
 
 /// <summary>
 /// <c>oss-cross-account-put</c>: assumes another account's role with the invocation's own STS credentials, then writes
 /// the event's <c>message</c> to that account's bucket with the assumed credentials, and answers <c>success</c>.
-/// The assumed credentials are cached per role and refreshed before they expire (see <see cref="AssumedRoles"/>).
+/// The assumed credentials are cached per role and refreshed before they expire (see <see cref="AssumedRoles"/>). STS is
+/// reached at the configured endpoint only (<c>ALIBABA_CLOUD_STS_ENDPOINT</c>, else the function's region), over https.
 /// </summary>
 public static class CrossAccountPut
 {
@@ -36,10 +40,14 @@ public static class CrossAccountPut
         var bucket = OssSampleClients.Require(input.Bucket, "bucket");
         var key = OssSampleClients.Require(input.ObjectName, "objectName");
         if (input.Message is null) throw new InvalidEventException("The event needs a \"message\" (it may be an empty string).");
+        if (input.StsEndpoint is not null)
+            throw new InvalidEventException("The event must not carry \"stsEndpoint\": the STS endpoint is configuration, not event "
+                + $"({AssumedRoles.StsEndpointVariable}, else sts.<function's region>.aliyuncs.com). Remove the field.");
         var functionCredentials = OssSampleClients.RequireCredentials(context);
-
-        var assumed = await AssumedRoles.GetAsync(roleArn, input.ExternalId, input.StsEndpoint, functionCredentials, context);
+        // The OSS endpoint is checked before STS is asked for anything.
         var client = OssSampleClients.For(endpoint, input.Region, context);
+
+        var assumed = await AssumedRoles.GetAsync(roleArn, input.ExternalId, functionCredentials, context);
         var result = await client.PutObjectAsync(bucket, key, Encoding.UTF8.GetBytes(input.Message),
             new PutObjectOptions { ContentType = "text/plain; charset=utf-8", Credentials = assumed }, context.CancellationToken);
 

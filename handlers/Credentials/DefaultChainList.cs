@@ -7,7 +7,7 @@ using SampleFunctions.Oss;
 
 namespace SampleFunctions.Credentials;
 
-/// <summary>The event of <c>oss-list-default-chain</c>.</summary>
+/// <summary>The event of <c>oss-list-default-chain</c>; the endpoint follows the rule of <see cref="PutObjectEvent.Endpoint"/>.</summary>
 public sealed record DefaultChainListEvent(string? Endpoint, string? Bucket, string? Prefix = null, int? MaxKeys = null, string? Region = null);
 
 /// <summary>The answer of <c>oss-list-default-chain</c>.</summary>
@@ -34,6 +34,8 @@ public static class DefaultChainList
         var endpoint = OssSampleClients.Require(input.Endpoint, "endpoint");
         var bucket = OssSampleClients.Require(input.Bucket, "bucket");
         var limit = Math.Clamp(input.MaxKeys ?? 1000, 1, 100_000);
+        // The endpoint is checked before the chain is asked for credentials (which may call the metadata service or STS).
+        var client = OssSampleClients.For(endpoint, input.Region, context);
 
         var chain = Chain.Value;
         CloudCredentials credentials;
@@ -48,7 +50,6 @@ public static class DefaultChainList
         }
         var provider = (chain.LastUsedProvider as INamedCredentialsProvider)?.ProviderName ?? chain.LastUsedProvider?.GetType().Name ?? "unknown";
 
-        var client = OssSampleClients.For(endpoint, input.Region, context);
         var keys = new List<string>();
         var truncated = false;
         await foreach (var item in client.ListObjectsAsync(bucket, new ListObjectsV2Options { Prefix = input.Prefix, Credentials = credentials }, context.CancellationToken))

@@ -4,7 +4,7 @@ using FunctionCompute.Runtime.Invocation;
 
 namespace SampleFunctions.Oss;
 
-/// <summary>The event of <c>oss-get-object</c>.</summary>
+/// <summary>The event of <c>oss-get-object</c>; the endpoint follows the rule of <see cref="PutObjectEvent.Endpoint"/>.</summary>
 public sealed record GetObjectEvent(string? Endpoint, string? Bucket, string? ObjectName, string? Region = null);
 
 /// <summary><c>oss-get-object</c>: returns an object's content, read with the invocation's credentials.</summary>

@@ -3,7 +3,7 @@ using FunctionCompute.Runtime.Context;
 
 namespace SampleFunctions.Oss;
 
-/// <summary>The event of <c>oss-list-objects</c>.</summary>
+/// <summary>The event of <c>oss-list-objects</c>; the endpoint follows the rule of <see cref="PutObjectEvent.Endpoint"/>.</summary>
 public sealed record ListObjectsEvent(string? Endpoint, string? Bucket, string? Prefix = null, int? MaxKeys = null, string? Region = null);
 
 /// <summary>One object in the answer of <c>oss-list-objects</c>.</summary>

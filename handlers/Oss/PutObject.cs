@@ -7,11 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace SampleFunctions.Oss;
 
 /// <summary>The event of <c>oss-put-object</c>.</summary>
-/// <param name="Endpoint">e.g. <c>oss-cn-hangzhou-internal.aliyuncs.com</c> (https is used when no scheme is given).</param>
+/// <param name="Endpoint">e.g. <c>oss-cn-hangzhou-internal.aliyuncs.com</c> (https is used when no scheme is given). Only Alibaba Cloud
+/// OSS hosts over https are accepted (<see cref="FunctionCompute.Oss.Addressing.OssEndpointPolicy"/>); a local OSS on 127.0.0.1, ::1 or
+/// localhost only when the function's environment has <c>OSS_ALLOW_LOOPBACK_ENDPOINTS=true</c>. Anything else is an invalid event
+/// and no request is sent: the request would carry the invocation's STS token.</param>
 /// <param name="Bucket">The bucket to write to.</param>
 /// <param name="ObjectName">The object key, e.g. <c>reports/today.txt</c>.</param>
 /// <param name="Message">The object's content (stored as UTF-8 text).</param>
-/// <param name="Region">Optional: the region to sign for when the endpoint does not name one.</param>
+/// <param name="Region">Optional: the region to sign for when the endpoint does not name one (a region id, e.g. <c>cn-hangzhou</c>).</param>
 public sealed record PutObjectEvent(string? Endpoint, string? Bucket, string? ObjectName, string? Message, string? Region = null);
 
 /// <summary>

@@ -16,8 +16,10 @@ public sealed record OssTriggerResult(IReadOnlyList<string> Written, IReadOnlyLi
 /// <c>oss-uppercase-on-upload</c>, an OSS-trigger function: for each <c>ObjectCreated:*</c> notification it reads the new
 /// object with the invocation's STS credentials and writes an upper-case copy to <c>derived/&lt;key&gt;</c> in the same bucket.
 /// Objects already under <c>derived/</c> are skipped, so the function's own writes never trigger it in a loop (configure the
-/// trigger with a prefix filter, e.g. <c>uploads/</c>, as well). The endpoint is <c>OSS_ENDPOINT</c> when set (a local
-/// OSS), else the bucket region's internal endpoint <c>oss-&lt;region&gt;-internal.aliyuncs.com</c>.
+/// trigger with a prefix filter, e.g. <c>uploads/</c>, as well). The endpoint is <c>OSS_ENDPOINT</c> when set, else the bucket
+/// region's internal endpoint <c>oss-&lt;region&gt;-internal.aliyuncs.com</c>; the notification's region must be a region id
+/// (lowercase letters, digits, <c>-</c>), and either endpoint must pass <see cref="FunctionCompute.Oss.Addressing.OssEndpointPolicy"/>
+/// (a local OSS in <c>OSS_ENDPOINT</c> needs <c>OSS_ALLOW_LOOPBACK_ENDPOINTS=true</c> too).
 /// </summary>
 public static class UppercaseOnUpload
 {
@@ -44,9 +46,7 @@ public static class UppercaseOnUpload
             if (key.StartsWith(DerivedPrefix, StringComparison.Ordinal)) { skipped.Add($"{key}: already derived"); continue; }
             if (record.Oss!.Object!.Size is > MaxBytes) { skipped.Add($"{key}: larger than {MaxBytes} bytes"); continue; }
 
-            var region = record.Region is { Length: > 0 } r ? r : context.Region;
-            var endpoint = Environment.GetEnvironmentVariable("OSS_ENDPOINT") is { Length: > 0 } configured ? configured : $"oss-{region}-internal.aliyuncs.com";
-            var client = OssSampleClients.For(endpoint, region, context);
+            var client = ClientFor(record, context);
 
             string text;
             await using (var source = await client.GetObjectAsync(bucket, key, new GetObjectOptions { Credentials = credentials }, context.CancellationToken))
@@ -60,5 +60,17 @@ public static class UppercaseOnUpload
             written.Add(target);
         }
         return new OssTriggerResult(written, skipped);
+    }
+
+    // The region is checked before it goes into a host name: "cn-x@127.0.0.1:19702#" once made this endpoint loopback.
+    // OSS_ENDPOINT passes the same endpoint policy as event endpoints (a local OSS needs OSS_ALLOW_LOOPBACK_ENDPOINTS=true).
+    private static OssClient ClientFor(OssEventRecord record, IFcContext context)
+    {
+        var region = OssSampleClients.RequireRegion(record.Region, "OSS notification's \"region\"")
+            ?? OssSampleClients.RequireRegion(context.Region, "x-fc-region header")
+            ?? throw new InvalidEventException("The OSS notification has no \"region\" and the invocation has none either.");
+        return Environment.GetEnvironmentVariable("OSS_ENDPOINT") is { Length: > 0 } configured
+            ? OssSampleClients.For(configured, region, context, "The OSS_ENDPOINT setting")
+            : OssSampleClients.For($"oss-{region}-internal.aliyuncs.com", region, context, "The notification region's internal endpoint");
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FunctionCompute.OssEmulator;
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.StandIns;
 using Xunit.Abstractions;
 
 namespace Container.Tests;
@@ -72,7 +73,8 @@ public partial class ContainerContractTests(ImageFixture image, ITestOutputHelpe
         options.Buckets.Add("container-bucket");
         options.Credentials.Add(new EmulatorCredential("STS.container-oss", Secret, Token));
         await using var oss = await OssEmulatorServer.StartAsync(options);
-        await using var container = await FunctionContainer.StartAsync(image.Image);
+        // docker run -e OSS_ALLOW_LOOPBACK_ENDPOINTS=true: the local OSS is on loopback (the container shares the host network).
+        await using var container = await FunctionContainer.StartAsync(image.Image, (LocalOss.AllowLoopbackVariable, "true"));
 
         var putEvent = $$"""{"endpoint":"{{oss.Endpoint}}","bucket":"container-bucket","objectName":"from/container.txt","message":"written from the container"}""";
         using var put = await container.Client.SendAsync(Invoke("oss-put-object", putEvent, "c-put", keyId: "STS.container-oss"));

@@ -50,6 +50,41 @@ public class AddressingTests
     [InlineData("http://")]
     public void RejectsBadEndpoints(string input) => Assert.Throws<FormatException>(() => OssEndpoint.Parse(input));
 
+    // The finding: an OSS trigger record's region "cn-x@127.0.0.1:19702#" glued into oss-<region>-internal.aliyuncs.com
+    // parsed as user info "oss-cn-x", host 127.0.0.1:19702 and a fragment, so the request went to loopback.
+    [Theory]
+    [InlineData("oss-cn-x@127.0.0.1:19702#-internal.aliyuncs.com", "user info")]
+    [InlineData("https://user:password@oss-cn-hangzhou.aliyuncs.com", "user info")]
+    [InlineData("https://@oss-cn-hangzhou.aliyuncs.com", "user info")]
+    [InlineData("oss-cn-hangzhou#.127.0.0.1", "fragment")]
+    [InlineData("https://oss-cn-hangzhou.aliyuncs.com#frag", "fragment")]
+    [InlineData("https://oss-cn-hangzhou.aliyuncs.com#", "fragment")]
+    [InlineData("https://oss-cn-hangzhou.aliyuncs.com/#", "fragment")]
+    [InlineData("https://oss-cn-hangzhou.aliyuncs.com?", "query")]
+    [InlineData("https://oss-cn-hangzhou.aliyuncs.com/?", "query")]
+    [InlineData("https://oss-cn_x.aliyuncs.com", "'_'")]
+    [InlineData("https://%31%32%37.0.0.1", "'%'")]
+    [InlineData("https://127.0.0.1\\@oss-cn-hangzhou.aliyuncs.com", "'\\'")]
+    [InlineData("oss-cn-hangzhou.aliyuncs.com\t.evil", "U+0009")]
+    public void RejectsUserInfoFragmentsQueriesAndOddCharacters(string input, string reason)
+    {
+        FormatException e = Assert.Throws<FormatException>(() => OssEndpoint.Parse(input));
+        Assert.Contains(reason, e.Message);
+        Assert.DoesNotContain("password", e.Message);
+    }
+
+    [Theory]
+    [InlineData("cn-hangzhou", true)]
+    [InlineData("ap-southeast-1", true)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    [InlineData("CN-HANGZHOU", false)]
+    [InlineData("cn_hangzhou", false)]
+    [InlineData("cn-x@127.0.0.1:19702#", false)]
+    [InlineData("cn-hangzhou.evil", false)]
+    [InlineData("cn hangzhou", false)]
+    public void RegionIdsAreLowercaseLettersDigitsAndHyphens(string? region, bool valid) => Assert.Equal(valid, OssEndpoint.IsRegionId(region));
+
     [Fact]
     public void RegionFromHostHandlesBucketPrefixedHosts()
     {

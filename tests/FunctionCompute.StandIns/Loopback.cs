@@ -38,3 +38,22 @@ public static class Loopback
         }
     }
 }
+
+/// <summary>
+/// The opt-in a function needs to talk to loopback stand-ins (the local OSS, the STS stand-in): the OSS samples refuse
+/// every endpoint but Alibaba Cloud OSS over https unless <c>OSS_ALLOW_LOOPBACK_ENDPOINTS=true</c>, as our tools set it for
+/// local runs (scripts/run.sh, fc-local).
+/// </summary>
+public static class LocalOss
+{
+    /// <summary>The variable (<c>OssEndpointPolicy.AllowLoopbackVariable</c>).</summary>
+    public const string AllowLoopbackVariable = "OSS_ALLOW_LOOPBACK_ENDPOINTS";
+
+    /// <summary>The opt-in, plus <paramref name="more"/>: the environment of a function started against loopback stand-ins.</summary>
+    public static Dictionary<string, string> Environment(IDictionary<string, string>? more = null)
+    {
+        var environment = new Dictionary<string, string> { [AllowLoopbackVariable] = "true" };
+        foreach (var (name, value) in more ?? new Dictionary<string, string>()) environment[name] = value;
+        return environment;
+    }
+}

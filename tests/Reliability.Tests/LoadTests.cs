@@ -36,7 +36,7 @@ public class LoadTests
             .Select(i => new EmulatorCredential($"STS.load{i:D5}", $"secret-{i:D5}-{Guid.NewGuid():N}", $"CAIS-token-{i:D5}-{Guid.NewGuid():N}"))
             .ToArray();
         foreach (var credential in credentials) oss.AddCredential(credential);
-        await using var function = await FunctionProcess.StartPackageAsync();
+        await using var function = await FunctionProcess.StartPackageAsync(LocalOss.Environment());
         using var client = ConcurrentClient(function);
 
         var failures = new ConcurrentBag<string>();

@@ -25,7 +25,8 @@ public sealed class OssFaultTests : IAsyncLifetime
         options.Buckets.Add(Bucket);
         options.Credentials.Add(Credential);
         _oss = await OssEmulatorServer.StartAsync(options);
-        _function = await FunctionProcess.StartPackageAsync();
+        // The local OSS is on loopback: the function needs the opt-in (as scripts/run.sh gives it).
+        _function = await FunctionProcess.StartPackageAsync(LocalOss.Environment());
     }
 
     public async Task DisposeAsync()

@@ -8,9 +8,6 @@ using FunctionCompute.OssEmulator;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.StandIns;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using SampleFunctions.Credentials;
 
@@ -58,26 +55,23 @@ public sealed class CredentialSampleTests : IAsyncLifetime
     internal static void Trust(StsServer sts, EmulatorCredential function) =>
         sts.AddSessionCredentials(function.AccessKeyId, function.AccessKeySecret, function.SecurityToken!);
 
-    internal static string PutEvent(string role, string ossEndpoint, string stsEndpoint, string key, string message, string? externalId = null) =>
-        JsonSerializer.Serialize(new CrossAccountPutEvent(role, ossEndpoint, Bucket, key, message, ExternalId: externalId, StsEndpoint: stsEndpoint),
+    // No "stsEndpoint": the sample refuses events that carry one; STS is configured (ALIBABA_CLOUD_STS_ENDPOINT).
+    internal static string PutEvent(string role, string ossEndpoint, string key, string message, string? externalId = null) =>
+        JsonSerializer.Serialize(new CrossAccountPutEvent(role, ossEndpoint, Bucket, key, message, ExternalId: externalId),
             SampleJson.Default.CrossAccountPutEvent);
 
     public async Task InitializeAsync()
     {
         (_sts, _oss) = await StartAccountAsync(_role, _issued);
-        _app = SampleApp.Create([], o =>
-        {
-            o.Port = 0;
-            o.ListenAddress = IPAddress.Loopback;
-            o.LogOutput = Stream.Synchronized(_log);
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
+        // The in-process sample reads its STS endpoint from this process's environment. The tests of this class run one
+        // at a time and no other in-process test calls STS (the refusal tests set their own value, alone).
+        Environment.SetEnvironmentVariable(LocalRuns.StsEndpointVariable, _sts.Endpoint);
+        (_app, _client) = await InProcessSampleApp.StartAsync(_log);
     }
 
     public async Task DisposeAsync()
     {
+        Environment.SetEnvironmentVariable(LocalRuns.StsEndpointVariable, null);
         _client.Dispose();
         await _app.DisposeAsync();
         await _sts.DisposeAsync();
@@ -94,7 +88,7 @@ public sealed class CredentialSampleTests : IAsyncLifetime
     }
 
     private string Put(string key, string message = "m", string? role = null, string? externalId = null) =>
-        PutEvent(role ?? _role, _oss.Endpoint, _sts.Endpoint, key, message, externalId);
+        PutEvent(role ?? _role, _oss.Endpoint, key, message, externalId);
 
     private static async Task<(string Type, string Message, string Body)> ErrorOf(HttpResponseMessage response)
     {
@@ -285,6 +279,7 @@ public class PackagedCredentialTests
         environment[CredentialsEnvironmentVariables.EcsMetadataDisabled] = "true";
         environment[CredentialsEnvironmentVariables.CliProfileDisabled] = "true";
         environment["HOME"] = home;
+        environment[LocalRuns.AllowLoopbackVariable] = "true";
         foreach (var (name, value) in credentials ?? new Dictionary<string, string>()) environment[name] = value;
         return environment;
     }
@@ -369,12 +364,15 @@ public class PackagedCredentialTests
         await using var __ = oss;
         var function = CredentialSampleTests.FunctionKey(30);
         CredentialSampleTests.Trust(sts, function);
-        await using var package = await FunctionProcess.StartPackageAsync();
+        await using var package = await FunctionProcess.StartPackageAsync(LocalOss.Environment(new Dictionary<string, string>
+        {
+            [LocalRuns.StsEndpointVariable] = sts.Endpoint,
+        }));
 
         for (var i = 0; i < 2; i++)
         {
             using var response = await package.Client.SendAsync(OssSampleTests.Invoke("oss-cross-account-put",
-                CredentialSampleTests.PutEvent(role, oss.Endpoint, sts.Endpoint, $"packaged/{i}.txt", "from the AOT package"), function));
+                CredentialSampleTests.PutEvent(role, oss.Endpoint, $"packaged/{i}.txt", "from the AOT package"), function));
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, body + "\n" + package.Output);
             Assert.Equal("success", body);

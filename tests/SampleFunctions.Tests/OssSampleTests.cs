@@ -5,9 +5,6 @@ using System.Text.Json;
 using FunctionCompute.OssEmulator;
 using FunctionCompute.Runtime.Contract;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace SampleFunctions.Tests;
@@ -33,15 +30,7 @@ public sealed class OssSampleTests : IAsyncLifetime
         options.Buckets.Add(Bucket);
         _oss = await OssEmulatorServer.StartAsync(options);
 
-        _app = SampleApp.Create([], o =>
-        {
-            o.Port = 0;
-            o.ListenAddress = IPAddress.Loopback;
-            o.LogOutput = Stream.Synchronized(_log);
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
+        (_app, _client) = await InProcessSampleApp.StartAsync(_log);
     }
 
     public async Task DisposeAsync()
@@ -80,7 +69,8 @@ public sealed class OssSampleTests : IAsyncLifetime
     internal static string PutEvent(string endpoint, string key, string message, string bucket = Bucket) =>
         JsonSerializer.Serialize(new Oss.PutObjectEvent(endpoint, bucket, key, message), SampleJson.Default.PutObjectEvent);
 
-    private static async Task<(string Type, string Message)> ErrorOf(HttpResponseMessage response)
+    /// <summary>The function error of a response: 404 with <c>x-fc-status: 404</c>, and FC's error JSON.</summary>
+    internal static async Task<(string Type, string Message)> ErrorOf(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{response.StatusCode}: {text}");
@@ -229,7 +219,7 @@ public class PackagedOssTests
         options.Buckets.Add(OssSampleTests.Bucket);
         options.Credentials.Add(credential);
         await using var oss = await OssEmulatorServer.StartAsync(options);
-        await using var function = await FunctionProcess.StartPackageAsync();
+        await using var function = await FunctionProcess.StartPackageAsync(LocalOss.Environment());
 
         using var put = await function.Client.SendAsync(OssSampleTests.Invoke("oss-put-object", OssSampleTests.PutEvent(oss.Endpoint, "packaged/hello.txt", "from the AOT package"), credential));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);

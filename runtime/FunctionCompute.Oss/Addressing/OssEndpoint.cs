@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
 namespace FunctionCompute.Oss.Addressing;
@@ -10,6 +12,11 @@ namespace FunctionCompute.Oss.Addressing;
 public sealed class OssEndpoint
 {
     private const string AliyunSuffix = ".aliyuncs.com";
+
+    private static readonly SearchValues<char> EndpointCharacters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:/[]");
+
+    private static readonly SearchValues<char> RegionCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     private OssEndpoint(string scheme, string host, int? port, string? region, bool isInternal, bool isIpAddress, bool isLocalhost)
     {
@@ -50,6 +57,12 @@ public sealed class OssEndpoint
     public string Authority => Port is int p ? $"{Host}:{p}" : Host;
 
     /// <summary>Parses <c>oss-cn-hangzhou.aliyuncs.com</c>, <c>https://…</c>, <c>http://127.0.0.1:9000</c> and similar.</summary>
+    /// <remarks>
+    /// Only <c>[scheme://]host[:port][/]</c> is accepted: letters, digits, <c>. - : / [ ]</c>. User info (<c>x@host</c>),
+    /// a query or fragment (even an empty <c>?</c> or <c>#</c>), percent-escapes and blanks are refused, so no text glued
+    /// into an endpoint (a region from an event, say) can move the request to another host. A region an OSS host names
+    /// must be lowercase letters, digits and <c>-</c>.
+    /// </remarks>
     /// <exception cref="FormatException">The value is not a usable endpoint.</exception>
     public static OssEndpoint Parse(string endpoint)
     {
@@ -58,6 +71,19 @@ public sealed class OssEndpoint
         if (value.Length == 0)
         {
             throw new FormatException("The OSS endpoint is empty.");
+        }
+
+        int bad = value.AsSpan().IndexOfAnyExcept(EndpointCharacters);
+        if (bad >= 0)
+        {
+            // The value is not echoed: whatever sits before an '@' may be a password.
+            throw new FormatException(value[bad] switch
+            {
+                '@' => "The OSS endpoint must not contain user info ('user@host'): it is [http(s)://]host[:port].",
+                '?' or '#' => $"The OSS endpoint must not contain a query or fragment ('{value[bad]}'): it is [http(s)://]host[:port].",
+                _ => $"The OSS endpoint contains {Describe(value[bad])}, which no endpoint has: it is [http(s)://]host[:port] "
+                    + "(letters, digits, '.', '-', ':', '/', '[', ']').",
+            });
         }
 
         if (!value.Contains("://", StringComparison.Ordinal))
@@ -80,6 +106,11 @@ public sealed class OssEndpoint
         bool isIp = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || IPAddress.TryParse(host.Trim('[', ']'), out _);
         bool isLocalhost = host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal);
         (string? region, bool isInternal) = isIp ? (null, false) : RegionFromHost(host);
+        if (region is not null && !IsRegionId(region))
+        {
+            throw new FormatException($"The OSS endpoint '{endpoint}' names the region '{region}', which is not a region id (lowercase letters, digits and '-').");
+        }
+
         return new OssEndpoint(uri.Scheme, host, uri.IsDefaultPort ? null : uri.Port, region, isInternal, isIp, isLocalhost);
     }
 
@@ -118,6 +149,14 @@ public sealed class OssEndpoint
 
         return region.Length == 0 || region.StartsWith("accelerate", StringComparison.Ordinal) ? (null, false) : (region, isInternal);
     }
+
+    /// <summary>True for a region id: one or more of lowercase letters, digits and <c>-</c> (<c>cn-hangzhou</c>), at most 63 (one DNS label).</summary>
+    public static bool IsRegionId([NotNullWhen(true)] string? region) =>
+        region is { Length: > 0 and <= 63 } && !region.AsSpan().ContainsAnyExcept(RegionCharacters);
+
+    // Blanks and control characters by code, so the message shows what was there.
+    private static string Describe(char c) =>
+        char.IsControl(c) || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : $"'{c}'";
 
     /// <summary><c>scheme://authority</c>.</summary>
     public override string ToString() => $"{Scheme}://{Authority}";
