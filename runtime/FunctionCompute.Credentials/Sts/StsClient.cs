@@ -162,9 +162,13 @@ public sealed class StsClient
         {
             using (message)
             {
-                (status, body, var response) = await SharedHttp.SendAsync(_http, message, _options.Timeout, 1 << 20, cancellationToken).ConfigureAwait(false);
-                response.Dispose();
+                (status, body) = await SharedHttp.SendAsync(_http, message, _options.Timeout, ResponseLimits.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (ResponseRejectedException rejected)
+        {
+            // A redirect or an oversized body: the status is the answer's, so a 3xx or 200 is not retryable.
+            throw new StsException(rejected.Code, $"{BaseAddress.Host} {rejected.Message}", null, BaseAddress.Host, null, rejected.StatusCode);
         }
         catch (Exception exception) when (exception is HttpRequestException or TimeoutException)
         {
