@@ -151,6 +151,23 @@ public class ResponseBoundsTests
     }
 
     [Fact]
+    public async Task Answer_reached_through_a_redirect_by_an_injected_client_is_not_used()
+    {
+        // The client's own handler follows redirects (the default of a bare SocketsHttpHandler): the request reaches
+        // the target before the library sees anything, but the target's credentials must not be accepted.
+        await using var target = HostileHttpServer.Start((_, response) => response.WriteAsync(200,
+            "{\"Code\":\"Success\",\"AccessKeyId\":\"STS.attacker\",\"AccessKeySecret\":\"s\",\"SecurityToken\":\"t\",\"Expiration\":\"2099-01-01T00:00:00Z\"}"));
+        await using var server = HostileHttpServer.Start((_, response) => Redirect(response, target));
+        using var following = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
+        var provider = new CredentialsUriProvider(new Uri(server.BaseAddress, "credentials"), new CredentialsSettings { HttpClient = following });
+
+        var e = await Assert.ThrowsAsync<CredentialsException>(async () => await provider.FetchAsync());
+
+        Assert.Contains("follows redirects", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, target.Connections);
+    }
+
+    [Fact]
     public async Task Oversized_oidc_token_file_is_refused_before_calling_sts()
     {
         using var env = new FakeEnvironment();

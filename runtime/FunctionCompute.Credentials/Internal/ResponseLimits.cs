@@ -21,8 +21,11 @@ internal static class ResponseLimits
     /// <summary>An OIDC token file (a JWT, typically 1–2 KiB; Kubernetes projected tokens stay well under 4 KiB).</summary>
     public const int MaxOidcTokenFileBytes = 64 * 1024;
 
-    /// <summary>A limit for messages: <c>64 KiB</c>, or bytes when not a whole number of KiB.</summary>
-    public static string Describe(long bytes) => bytes % 1024 == 0
-        ? (bytes / 1024).ToString(CultureInfo.InvariantCulture) + " KiB"
-        : bytes.ToString(CultureInfo.InvariantCulture) + " bytes";
+    /// <summary>A limit for messages: <c>8 MiB</c>, <c>64 KiB</c>, or bytes (also used by FunctionCompute.Oss).</summary>
+    public static string Describe(long bytes) => bytes switch
+    {
+        _ when bytes % (1024 * 1024) == 0 => (bytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + " MiB",
+        _ when bytes % 1024 == 0 => (bytes / 1024).ToString(CultureInfo.InvariantCulture) + " KiB",
+        _ => bytes.ToString(CultureInfo.InvariantCulture) + " bytes",
+    };
 }

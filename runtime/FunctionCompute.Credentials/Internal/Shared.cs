@@ -30,6 +30,7 @@ internal static class SharedHttp
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
+        var requested = request.RequestUri;
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
@@ -37,6 +38,14 @@ internal static class SharedHttp
             {
                 throw new ResponseRejectedException(ResponseRejectedException.RedirectNotFollowed,
                     $"answered HTTP {(int)response.StatusCode}, a redirect; redirects are not followed, so the request's token or signature goes to no other address",
+                    response.StatusCode);
+            }
+            // HttpClient's redirect handler rewrites the request's URI: an injected client that follows redirects has
+            // already sent the request elsewhere (that cannot be undone here), but its answer is not used.
+            if (request.RequestUri != requested)
+            {
+                throw new ResponseRejectedException(ResponseRejectedException.RedirectNotFollowed,
+                    "was redirected by the HttpClient given in the settings, which follows redirects (it must not: the request's token or signature goes with them); the answer is not used",
                     response.StatusCode);
             }
             var body = await ReadBodyAsync(response, maxBodyBytes, timeoutSource.Token).ConfigureAwait(false);

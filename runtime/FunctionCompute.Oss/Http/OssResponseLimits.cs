@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FunctionCompute.Oss.Http;
 
 /// <summary>
@@ -43,12 +41,4 @@ internal static class OssResponseLimits
     /// page or a misrouted download is cut here and shown as an excerpt, not read in full.
     /// </summary>
     public const int MaxErrorBodyBytes = 64 * 1024;
-
-    /// <summary>A limit for messages: <c>8 MiB</c>, <c>64 KiB</c>, or bytes.</summary>
-    public static string Describe(long bytes) => bytes switch
-    {
-        _ when bytes % (1024 * 1024) == 0 => (bytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + " MiB",
-        _ when bytes % 1024 == 0 => (bytes / 1024).ToString(CultureInfo.InvariantCulture) + " KiB",
-        _ => bytes.ToString(CultureInfo.InvariantCulture) + " bytes",
-    };
 }

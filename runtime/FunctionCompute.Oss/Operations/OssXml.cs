@@ -58,7 +58,7 @@ internal static class OssXml
     public static async Task<OssXmlElement> LoadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         OssException TooLarge() => Limit(response, OssResponseLimits.ResponseTooLarge,
-            $"is over {OssResponseLimits.Describe(OssResponseLimits.MaxXmlBytes)}, the limit for an XML answer; reading stopped there");
+            $"is over {ResponseLimits.Describe(OssResponseLimits.MaxXmlBytes)}, the limit for an XML answer; reading stopped there");
         if (response.Content.Headers.ContentLength > OssResponseLimits.MaxXmlBytes) throw TooLarge();
         Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using var limited = new LimitedReadStream(body, OssResponseLimits.MaxXmlBytes, TooLarge, cancellationToken);
