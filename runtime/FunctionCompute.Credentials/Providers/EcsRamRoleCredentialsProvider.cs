@@ -27,7 +27,7 @@ public sealed class EcsRamRoleOptions
     /// <summary>Timeout of each metadata call (SDKs: 1 s).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>HTTP client; null: a shared internal one.</summary>
+    /// <summary>HTTP client; null: a shared internal one (no redirects). It must not follow redirects (see <see cref="CredentialsSettings.HttpClient"/>).</summary>
     public HttpClient? HttpClient { get; set; }
 
     /// <summary>Clock for the cache.</summary>

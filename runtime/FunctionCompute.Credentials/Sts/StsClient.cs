@@ -22,7 +22,7 @@ public sealed class StsClientOptions
     /// <summary>Environment for <c>ALIBABA_CLOUD_STS_REGION</c> / <c>ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED</c>; null: not consulted.</summary>
     public CredentialsEnvironment? Environment { get; set; }
 
-    /// <summary>HTTP client; null: a shared internal one (5 s connect timeout).</summary>
+    /// <summary>HTTP client; null: a shared internal one (5 s connect timeout, no redirects). It must not follow redirects (see <see cref="CredentialsSettings.HttpClient"/>).</summary>
     public HttpClient? HttpClient { get; set; }
 
     /// <summary>Whole-call timeout (the SDKs read for 10 s).</summary>
