@@ -49,6 +49,21 @@ public class ResponseLimitTests
     }
 
     [Fact]
+    public async Task Endless_multipart_answer_fails_with_the_size_limit_and_the_client_stops_reading()
+    {
+        await using var server = HostileHttpServer.Start((_, response) => response.WriteBodyAsync(200,
+            HostileResponse.Repeat("<?xml version=\"1.0\" encoding=\"UTF-8\"?><InitiateMultipartUploadResult><UploadId>", "0123456789ABCDEF", EndlessBytes),
+            headers: ("Content-Type", "application/xml")));
+
+        var e = await Assert.ThrowsAsync<OssException>(() => ClientFor(server).InitiateMultipartUploadAsync("examplebucket", "big.bin"));
+
+        Assert.Equal(OssResponseLimits.ResponseTooLarge, e.Code);
+        BodyOutcome outcome = await server.FirstBody.Task.WaitAsync(Guard);
+        Assert.True(outcome.ClientClosed);
+        Assert.InRange(outcome.BytesWritten, OssResponseLimits.MaxXmlBytes, OssResponseLimits.MaxXmlBytes + Margin);
+    }
+
+    [Fact]
     public async Task Listing_declared_at_400_MB_is_refused_from_its_length()
     {
         const long declared = 400L * 1000 * 1000;
