@@ -18,7 +18,11 @@ public sealed class CredentialsSettings
     /// <summary>The clock used for caching, timestamps and expiry. Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>The HTTP client for metadata, credentials URI and STS calls; null: a shared internal one.</summary>
+    /// <summary>
+    /// The HTTP client for metadata, credentials URI and STS calls; null: a shared internal one (no redirects).
+    /// A client given here must not follow redirects (<c>AllowAutoRedirect = false</c>): a redirect carries the
+    /// metadata token or the STS request to its target, and an answer reached that way is refused.
+    /// </summary>
     public HttpClient? HttpClient { get; set; }
 
     /// <summary>ECS metadata service base address. Default <c>http://100.100.100.200</c>.</summary>

@@ -94,58 +94,89 @@ public sealed partial class OssClient
     };
 
     /// <summary>
-    /// Sends with retries when the body can be replayed. The skew correction sits inside the retried unit so it
-    /// happens at most once per attempt and without a backoff delay.
+    /// Sends with retries when the body can be replayed and hands the response, its body unread, to the caller,
+    /// who disposes it (headers-only answers, object downloads).
     /// </summary>
-    internal ValueTask<HttpResponseMessage> SendAsync(OssRequest request, CancellationToken cancellationToken)
+    internal ValueTask<HttpResponseMessage> SendAsync(OssRequest request, CancellationToken cancellationToken) =>
+        SendAsync(request, static (response, _) => ValueTask.FromResult(response), disposeResponse: false, cancellationToken);
+
+    /// <summary>
+    /// Sends with retries when the body can be replayed and reads the answer with <paramref name="read"/> inside
+    /// the attempt: the per-attempt timeout covers the body, a connection lost while reading is retried like one
+    /// lost while sending, and the response is disposed afterwards.
+    /// </summary>
+    internal ValueTask<T> SendAsync<T>(OssRequest request, Func<HttpResponseMessage, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken) =>
+        SendAsync(request, read, disposeResponse: true, cancellationToken);
+
+    private ValueTask<T> SendAsync<T>(OssRequest request, Func<HttpResponseMessage, CancellationToken, ValueTask<T>> read, bool disposeResponse,
+        CancellationToken cancellationToken)
     {
         ResiliencePipeline pipeline = request.Body is { IsReplayable: false } ? ResiliencePipeline.Empty : _retryPipeline;
         return pipeline.ExecuteAsync(
-            static (state, ct) => state.Self.SendWithSkewCorrectionAsync(state.Request, ct),
-            (Self: this, Request: request),
+            static (state, ct) => state.Self.AttemptAsync(state.Request, state.Read, state.DisposeResponse, ct),
+            (Self: this, Request: request, Read: read, DisposeResponse: disposeResponse),
             cancellationToken);
     }
 
-    private async ValueTask<HttpResponseMessage> SendWithSkewCorrectionAsync(OssRequest request, CancellationToken cancellationToken)
+    // One attempt under its own timeout. Every response is read headers-first: a body is only ever read through a
+    // bounded reader (OssXml, OssErrorParser) or by the caller of a download, never buffered whole by HttpClient.
+    private async ValueTask<T> AttemptAsync<T>(OssRequest request, Func<HttpResponseMessage, CancellationToken, ValueTask<T>> read, bool disposeResponse,
+        CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            HttpResponseMessage response = await SendWithSkewCorrectionAsync(request, cancellationToken, timeout.Token).ConfigureAwait(false);
+            bool handedOver = false;
+            try
+            {
+                T result = await read(response, timeout.Token).ConfigureAwait(false);
+                handedOver = !disposeResponse;
+                return result;
+            }
+            finally
+            {
+                if (!handedOver) response.Dispose();
+            }
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"OSS {request} did not answer within {_options.RequestTimeout}.", ex);
+        }
+    }
+
+    // The skew correction sits inside the attempt so it happens at most once per attempt and without a backoff
+    // delay; it shares the attempt's timeout.
+    private async ValueTask<HttpResponseMessage> SendWithSkewCorrectionAsync(OssRequest request, CancellationToken cancellationToken, CancellationToken attemptToken)
     {
         try
         {
-            return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(request, cancellationToken, attemptToken).ConfigureAwait(false);
         }
         catch (OssException e) when (e.Code == SkewCode && _options.CorrectClockSkew && e.ServerTime is not null
                                       && request.Body is not { IsReplayable: false })
         {
             TimeSpan offset = e.ServerTime.Value - _options.TimeProvider.GetUtcNow();
             Interlocked.Exchange(ref _clockOffsetTicks, offset.Ticks);
-            return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(request, cancellationToken, attemptToken).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask<HttpResponseMessage> SendOnceAsync(OssRequest request, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> SendOnceAsync(OssRequest request, CancellationToken cancellationToken, CancellationToken attemptToken)
     {
         CloudCredentials credentials = request.Credentials
             ?? await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _options.TimeProvider.GetUtcNow() + ClockOffset;
         using HttpRequestMessage message = BuildMessage(request, credentials, now);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(message, request.Completion, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"OSS {request} did not answer within {_options.RequestTimeout}.", ex);
-        }
-
+        HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             using (response)
             {
                 string[] secrets = [credentials.AccessKeySecret, credentials.SecurityToken ?? ""];
-                throw await OssErrorParser.FromResponseAsync(response, secrets, cancellationToken).ConfigureAwait(false);
+                throw await OssErrorParser.FromResponseAsync(response, secrets, attemptToken).ConfigureAwait(false);
             }
         }
 

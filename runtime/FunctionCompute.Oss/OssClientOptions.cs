@@ -19,8 +19,8 @@ public sealed class OssClientOptions
     public bool UsePathStyle { get; set; }
 
     /// <summary>
-    /// Limit on one attempt, from sending until the response headers (and, for small responses, the body)
-    /// arrive. A timed-out attempt is retried like a connection error.
+    /// Limit on one attempt, from sending until the response headers (and, for XML answers and error bodies, the
+    /// body) arrive. A timed-out attempt is retried like a connection error.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -6,29 +6,50 @@ namespace FunctionCompute.Credentials.Internal;
 
 internal static class SharedHttp
 {
+    // No redirects: a redirect would carry the metadata token header, or STS's signed query (with the caller's
+    // security token), to whatever address the answer names. A 3xx is an error instead (see SendAsync).
     private static readonly Lazy<HttpClient> Default = new(() => new HttpClient(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         AutomaticDecompression = DecompressionMethods.None,
         UseProxy = false,
+        AllowAutoRedirect = false,
     })
     { Timeout = Timeout.InfiniteTimeSpan });
 
     public static HttpClient Client => Default.Value;
 
-    /// <summary>Sends with a per-call timeout; a timeout surfaces as <see cref="TimeoutException"/>.</summary>
-    public static async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> SendAsync(
-        HttpClient client, HttpRequestMessage request, TimeSpan timeout, int maxBodyChars, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends with a per-call timeout and reads the body as text, at most <paramref name="maxBodyBytes"/> bytes.
+    /// A timeout surfaces as <see cref="TimeoutException"/>; a redirect (which is never followed, whatever the
+    /// client's settings say about following it) or a longer body as <see cref="ResponseRejectedException"/>.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, string Body)> SendAsync(
+        HttpClient client, HttpRequestMessage request, TimeSpan timeout, int maxBodyBytes, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
+        var requested = request.RequestUri;
         try
         {
-            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(timeoutSource.Token).ConfigureAwait(false);
-            if (body.Length > maxBodyChars) body = Truncate(body, maxBodyChars);
-            return (response.StatusCode, body, response);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
+            if ((int)response.StatusCode is >= 300 and <= 399 && response.StatusCode != HttpStatusCode.NotModified)
+            {
+                throw new ResponseRejectedException(ResponseRejectedException.RedirectNotFollowed,
+                    $"answered HTTP {(int)response.StatusCode}, a redirect; redirects are not followed, so the request's token or signature goes to no other address",
+                    response.StatusCode);
+            }
+            // HttpClient's redirect handler rewrites the request's URI: an injected client that follows redirects has
+            // already sent the request elsewhere (that cannot be undone here), but its answer is not used.
+            if (request.RequestUri != requested)
+            {
+                throw new ResponseRejectedException(ResponseRejectedException.RedirectNotFollowed,
+                    "was redirected by the HttpClient given in the settings, which follows redirects (it must not: the request's token or signature goes with them); the answer is not used",
+                    response.StatusCode);
+            }
+            var body = await ReadBodyAsync(response, maxBodyBytes, timeoutSource.Token).ConfigureAwait(false);
+            return (response.StatusCode, body);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -36,20 +57,66 @@ internal static class SharedHttp
         }
     }
 
-    /// <summary>
-    /// Cuts <paramref name="body"/> to at most <paramref name="maxChars"/> without splitting a surrogate pair: half a pair
-    /// is invalid UTF-16, which System.Text.Json rejects with ArgumentException rather than JsonException.
-    /// </summary>
-    internal static string Truncate(string body, int maxChars) =>
-        body.Length <= maxChars ? body : body[..(maxChars > 0 && char.IsHighSurrogate(body[maxChars - 1]) ? maxChars - 1 : maxChars)];
+    // Reads through a LimitedReadStream: a declared or actual length over the limit fails as soon as it is known,
+    // after at most limit + 1 bytes, instead of after the whole body has been buffered.
+    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, int maxBodyBytes, CancellationToken cancellationToken)
+    {
+        ResponseRejectedException TooLarge() => new(ResponseRejectedException.ResponseTooLarge,
+            $"answered a body over {ResponseLimits.Describe(maxBodyBytes)}, the limit for this answer; reading stopped there", response.StatusCode);
+        if (response.Content.Headers.ContentLength > maxBodyBytes) throw TooLarge();
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var limited = new LimitedReadStream(body, maxBodyBytes, TooLarge, cancellationToken);
+        using var reader = new StreamReader(limited, EncodingOf(response.Content), detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // As ReadAsStringAsync decodes: the Content-Type charset when it names a known encoding, else UTF-8 (a BOM wins).
+    private static Encoding EncodingOf(HttpContent content)
+    {
+        if (content.Headers.ContentType?.CharSet?.Trim('"') is { Length: > 0 } charset)
+        {
+            try
+            {
+                return Encoding.GetEncoding(charset);
+            }
+            catch (ArgumentException)
+            {
+                // Unknown charset: fall through to UTF-8.
+            }
+        }
+        return Encoding.UTF8;
+    }
+
+    /// <summary>True for the failures <see cref="SendAsync"/> reports about the exchange (not about the caller).</summary>
+    public static bool IsExchangeFailure(Exception exception) => exception is HttpRequestException or TimeoutException or ResponseRejectedException;
 
     /// <summary>A one-line description of a transport failure, without any payload.</summary>
     public static string Describe(Exception exception) => exception switch
     {
         TimeoutException t => "timed out (" + t.Message + ")",
         HttpRequestException h => "request failed: " + (h.HttpRequestError != HttpRequestError.Unknown ? h.HttpRequestError.ToString() : h.Message),
+        ResponseRejectedException r => r.Message,
         _ => exception.GetType().Name + ": " + exception.Message,
     };
+}
+
+/// <summary>
+/// An answer refused by <see cref="SharedHttp.SendAsync"/> before its body was used: a redirect, or a body over
+/// its limit. Callers turn it into their own error type (<c>CredentialsException</c>, <c>StsException</c>).
+/// </summary>
+internal sealed class ResponseRejectedException(string code, string message, HttpStatusCode statusCode) : Exception(message)
+{
+    /// <summary>The answer was a redirect (3xx), which is not followed.</summary>
+    public const string RedirectNotFollowed = "RedirectNotFollowed";
+
+    /// <summary>The body was longer than the limit for its kind (<see cref="ResponseLimits"/>).</summary>
+    public const string ResponseTooLarge = "ResponseTooLarge";
+
+    /// <summary><see cref="RedirectNotFollowed"/> or <see cref="ResponseTooLarge"/>.</summary>
+    public string Code { get; } = code;
+
+    /// <summary>The HTTP status of the refused answer.</summary>
+    public HttpStatusCode StatusCode { get; } = statusCode;
 }
 
 internal static class Timestamps

@@ -48,10 +48,9 @@ public sealed class CredentialsUriProvider : INamedCredentialsProvider
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, _uri);
-            (status, body, var response) = await SharedHttp.SendAsync(_http, request, _timeout, 64 * 1024, cancellationToken).ConfigureAwait(false);
-            response.Dispose();
+            (status, body) = await SharedHttp.SendAsync(_http, request, _timeout, ResponseLimits.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutException)
+        catch (Exception exception) when (SharedHttp.IsExchangeFailure(exception))
         {
             throw Error($"GET {Where} {SharedHttp.Describe(exception)}");
         }

@@ -27,7 +27,7 @@ public sealed class EcsRamRoleOptions
     /// <summary>Timeout of each metadata call (SDKs: 1 s).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>HTTP client; null: a shared internal one.</summary>
+    /// <summary>HTTP client; null: a shared internal one (no redirects). It must not follow redirects (see <see cref="CredentialsSettings.HttpClient"/>).</summary>
     public HttpClient? HttpClient { get; set; }
 
     /// <summary>Clock for the cache.</summary>
@@ -138,12 +138,11 @@ public sealed class EcsRamRoleCredentialsProvider : INamedCredentialsProvider
         {
             using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(_options.BaseAddress, TokenPath));
             request.Headers.TryAddWithoutValidation(TokenTtlHeader, _options.MetadataTokenTtlSeconds.ToString(CultureInfo.InvariantCulture));
-            var (status, body, response) = await SharedHttp.SendAsync(_http, request, _options.Timeout, 4096, cancellationToken).ConfigureAwait(false);
-            response.Dispose();
+            var (status, body) = await SharedHttp.SendAsync(_http, request, _options.Timeout, ResponseLimits.MaxMetadataTokenBytes, cancellationToken).ConfigureAwait(false);
             if (status == HttpStatusCode.OK && body.Trim() is { Length: > 0 } token) return token;
             reason = $"HTTP {(int)status}";
         }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutException)
+        catch (Exception exception) when (SharedHttp.IsExchangeFailure(exception))
         {
             reason = SharedHttp.Describe(exception);
         }
@@ -167,11 +166,9 @@ public sealed class EcsRamRoleCredentialsProvider : INamedCredentialsProvider
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.BaseAddress, path));
             if (token is not null) request.Headers.TryAddWithoutValidation(TokenHeader, token);
-            var (status, body, response) = await SharedHttp.SendAsync(_http, request, _options.Timeout, 64 * 1024, cancellationToken).ConfigureAwait(false);
-            response.Dispose();
-            return (status, body);
+            return await SharedHttp.SendAsync(_http, request, _options.Timeout, ResponseLimits.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutException)
+        catch (Exception exception) when (SharedHttp.IsExchangeFailure(exception))
         {
             throw Error($"the {what} request {SharedHttp.Describe(exception)}");
         }

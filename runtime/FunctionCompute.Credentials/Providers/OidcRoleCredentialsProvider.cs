@@ -1,4 +1,5 @@
 using FunctionCompute.Credentials.Caching;
+using FunctionCompute.Credentials.Internal;
 using FunctionCompute.Credentials.Sts;
 
 namespace FunctionCompute.Credentials.Providers;
@@ -83,7 +84,7 @@ public sealed class OidcRoleCredentialsProvider : INamedCredentialsProvider
         string token;
         try
         {
-            token = (await File.ReadAllTextAsync(_options.OidcTokenFile, cancellationToken).ConfigureAwait(false)).Trim();
+            token = (await ReadTokenFileAsync(cancellationToken).ConfigureAwait(false)).Trim();
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -100,6 +101,17 @@ public sealed class OidcRoleCredentialsProvider : INamedCredentialsProvider
             Policy = _options.Policy,
         }, cancellationToken).ConfigureAwait(false);
         return result.Credentials;
+    }
+
+    // Bounded like every answer: the path comes from the environment, and a wrong one (a device, a huge file)
+    // must fail with a clear error instead of being read whole.
+    private async Task<string> ReadTokenFileAsync(CancellationToken cancellationToken)
+    {
+        var file = new FileStream(_options.OidcTokenFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 4096, useAsync: true);
+        await using var limited = new LimitedReadStream(file, ResponseLimits.MaxOidcTokenFileBytes, () => new CredentialsException(ProviderName,
+            $"the OIDC token file '{_options.OidcTokenFile}' is over {ResponseLimits.Describe(ResponseLimits.MaxOidcTokenFileBytes)}, the limit for a token"), cancellationToken);
+        using var reader = new StreamReader(limited, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

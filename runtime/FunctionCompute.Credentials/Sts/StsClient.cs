@@ -22,7 +22,7 @@ public sealed class StsClientOptions
     /// <summary>Environment for <c>ALIBABA_CLOUD_STS_REGION</c> / <c>ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED</c>; null: not consulted.</summary>
     public CredentialsEnvironment? Environment { get; set; }
 
-    /// <summary>HTTP client; null: a shared internal one (5 s connect timeout).</summary>
+    /// <summary>HTTP client; null: a shared internal one (5 s connect timeout, no redirects). It must not follow redirects (see <see cref="CredentialsSettings.HttpClient"/>).</summary>
     public HttpClient? HttpClient { get; set; }
 
     /// <summary>Whole-call timeout (the SDKs read for 10 s).</summary>
@@ -162,9 +162,13 @@ public sealed class StsClient
         {
             using (message)
             {
-                (status, body, var response) = await SharedHttp.SendAsync(_http, message, _options.Timeout, 1 << 20, cancellationToken).ConfigureAwait(false);
-                response.Dispose();
+                (status, body) = await SharedHttp.SendAsync(_http, message, _options.Timeout, ResponseLimits.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (ResponseRejectedException rejected)
+        {
+            // A redirect or an oversized body: the status is the answer's, so a 3xx or 200 is not retryable.
+            throw new StsException(rejected.Code, $"{BaseAddress.Host} {rejected.Message}", null, BaseAddress.Host, null, rejected.StatusCode);
         }
         catch (Exception exception) when (exception is HttpRequestException or TimeoutException)
         {

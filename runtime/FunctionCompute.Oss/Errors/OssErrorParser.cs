@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Xml;
-using System.Xml.Linq;
+using FunctionCompute.Oss.Http;
 
 namespace FunctionCompute.Oss;
 
@@ -11,9 +11,6 @@ namespace FunctionCompute.Oss;
 internal static class OssErrorParser
 {
     internal const string BadErrorResponse = "BadErrorResponse";
-
-    // Error documents are small; a proxy's HTML page or a misrouted download must not be read in full.
-    private const int MaxErrorBodyBytes = 64 * 1024;
 
     public static async Task<OssException> FromResponseAsync(HttpResponseMessage response, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
     {
@@ -51,28 +48,31 @@ internal static class OssErrorParser
                 headerRequestId, null, headerEc, serverTime: headerDate);
         }
 
-        XElement root;
+        OssXmlElement root;
         try
         {
-            using var reader = XmlReader.Create(new StringReader(body), SafeXml.ReaderSettings);
-            root = XElement.Load(reader);
+            root = OssXml.Parse(body);
         }
         catch (XmlException ex)
         {
             return new OssException(status, BadErrorResponse, $"The error response is not valid XML ({ex.Message}); first bytes: {Snippet(Redact(body, secrets))}",
                 headerRequestId, null, headerEc, serverTime: headerDate);
         }
-
-        if (root.Name.LocalName != "Error")
+        catch (OssXml.LimitException ex)
         {
-            return new OssException(status, BadErrorResponse, $"The error response is XML but not an OSS <Error> document (root <{root.Name.LocalName}>).",
+            return new OssException(status, BadErrorResponse, $"The error response {ex.Message}.", headerRequestId, null, headerEc, serverTime: headerDate);
+        }
+
+        if (root.Name != "Error")
+        {
+            return new OssException(status, BadErrorResponse, $"The error response is XML but not an OSS <Error> document (root <{root.Name}>).",
                 headerRequestId, null, headerEc, serverTime: headerDate);
         }
 
         var details = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (XElement e in root.Elements())
+        foreach (OssXmlElement e in root.Elements())
         {
-            details[e.Name.LocalName] = Redact(e.Value, secrets);
+            details[e.Name] = Redact(e.Value, secrets);
         }
 
         string? Get(string name) => details.TryGetValue(name, out string? v) && v.Length > 0 ? v : null;
@@ -82,10 +82,12 @@ internal static class OssErrorParser
             Get("HostId"), Get("EC") ?? headerEc, details, serverTime);
     }
 
+    // Reads at most MaxErrorBodyBytes and stops: a longer body is cut (the excerpt is enough to report it), and
+    // disposing the response then closes the connection instead of reading the rest.
     private static async Task<string> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
     {
         await using Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        byte[] buffer = new byte[MaxErrorBodyBytes];
+        byte[] buffer = new byte[content.Headers.ContentLength is long declared and < OssResponseLimits.MaxErrorBodyBytes ? declared : OssResponseLimits.MaxErrorBodyBytes];
         int total = 0, n;
         while (total < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
         {

@@ -22,8 +22,6 @@ internal sealed class OssRequest(HttpMethod method, string? bucket, string? key)
 
     public CloudCredentials? Credentials { get; set; }
 
-    public HttpCompletionOption Completion { get; set; } = HttpCompletionOption.ResponseContentRead;
-
     /// <summary>Compare the body's CRC with <c>x-oss-hash-crc64ecma</c> (uploads).</summary>
     public bool VerifyUploadCrc { get; set; }
 

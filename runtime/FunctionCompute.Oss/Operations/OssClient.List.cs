@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Xml.Linq;
 using FunctionCompute.Oss.Http;
 using FunctionCompute.Oss.Signing;
 
@@ -33,9 +32,13 @@ public sealed partial class OssClient
             if (options.FetchOwner) request.AddQuery("fetch-owner", "true");
         }
 
-        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        XElement root = await OssXml.LoadAsync(response, cancellationToken).ConfigureAwait(false);
-        if (root.Name.LocalName != "ListBucketResult") throw OssXml.Missing(response, "a <ListBucketResult> document");
+        return await SendAsync(request, ReadListingAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<ListObjectsV2Page> ReadListingAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        OssXmlElement root = await OssXml.LoadAsync(response, cancellationToken).ConfigureAwait(false);
+        if (root.Name != "ListBucketResult") throw OssXml.Missing(response, "a <ListBucketResult> document");
         bool encoded = string.Equals(root.Value("EncodingType"), "url", StringComparison.OrdinalIgnoreCase);
         string? Decode(string? s)
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Xml.Linq;
+using System.Xml;
 using FunctionCompute.Oss.Http;
 using FunctionCompute.Oss.Integrity;
 
@@ -15,9 +15,11 @@ public sealed partial class OssClient
         ValidateKey(key);
         var request = new OssRequest(HttpMethod.Post, bucket, key).AddQuery("uploads");
         ApplyUploadHeaders(request, options, includeAcl: false);
-        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        XElement root = await OssXml.LoadAsync(response, cancellationToken).ConfigureAwait(false);
-        return root.Value("UploadId") is { Length: > 0 } id ? id : throw OssXml.Missing(response, "an UploadId");
+        return await SendAsync(request, static async (response, ct) =>
+        {
+            OssXmlElement root = await OssXml.LoadAsync(response, ct).ConfigureAwait(false);
+            return root.Value("UploadId") is { Length: > 0 } id ? id : throw OssXml.Missing(response, "an UploadId");
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Uploads one part (1–10000) from memory, with <c>Content-MD5</c> and a CRC-64 check.</summary>
@@ -52,32 +54,62 @@ public sealed partial class OssClient
         List<OssUploadedPart> sorted = [.. parts.OrderBy(p => p.PartNumber)];
         if (sorted.Count == 0) throw new ArgumentException("At least one part is required.", nameof(parts));
 
-        var document = new XElement("CompleteMultipartUpload",
-            sorted.Select(p => new XElement("Part", new XElement("PartNumber", p.PartNumber), new XElement("ETag", p.ETag))));
-        byte[] xml = Encoding.UTF8.GetBytes(document.ToString(SaveOptions.DisableFormatting));
-        var request = new OssRequest(HttpMethod.Post, bucket, key) { Body = new MemoryRequestBody(xml), Credentials = options?.Credentials }
+        var request = new OssRequest(HttpMethod.Post, bucket, key) { Body = new MemoryRequestBody(CompleteDocument(sorted)), Credentials = options?.Credentials }
             .AddQuery("uploadId", uploadId);
         request.ContentType = "application/xml";
         if (options?.Acl is { } acl) request.AddHeader("x-oss-object-acl", AclName(acl));
         if (options?.ForbidOverwrite == true) request.AddHeader("x-oss-forbid-overwrite", "true");
 
-        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        ulong? reported = ResponseHeaders.Crc64(response);
-        if (_options.VerifyCrc64 && reported is ulong r)
+        ulong? expectedCrc = null;
+        if (_options.VerifyCrc64)
         {
             ulong combined = sorted[0].Crc64;
             for (int i = 1; i < sorted.Count; i++) combined = Crc64Ecma.Combine(combined, sorted[i].Crc64, sorted[i].Size);
-            if (combined != r) throw new OssIntegrityException(r, combined, ResponseHeaders.RequestId(response));
+            expectedCrc = combined;
         }
 
-        string? eTag = ResponseHeaders.Get(response, "ETag");
-        if (eTag is null && response.Content.Headers.ContentLength != 0)
+        // The body is read inside the attempt (bounded, retried with it); a CRC mismatch is thrown after it, outside
+        // the retries as before (completing an upload twice cannot fix it), whatever the body holds.
+        PutObjectResult result = await SendAsync(request, async (response, ct) =>
         {
-            XElement root = await OssXml.LoadAsync(response, cancellationToken).ConfigureAwait(false);
-            eTag = root.Value("ETag");
+            ulong? reported = ResponseHeaders.Crc64(response);
+            string? eTag = ResponseHeaders.Get(response, "ETag");
+            bool mismatch = expectedCrc is ulong expected && reported is ulong r && r != expected;
+            if (eTag is null && !mismatch && response.Content.Headers.ContentLength != 0)
+            {
+                OssXmlElement root = await OssXml.LoadAsync(response, ct).ConfigureAwait(false);
+                eTag = root.Value("ETag");
+            }
+
+            return new PutObjectResult(eTag, reported, ResponseHeaders.Get(response, "x-oss-version-id"), ResponseHeaders.RequestId(response), sorted.Count);
+        }, cancellationToken).ConfigureAwait(false);
+        if (expectedCrc is ulong local && result.Crc64 is ulong server && server != local)
+        {
+            throw new OssIntegrityException(server, local, result.RequestId);
         }
 
-        return new PutObjectResult(eTag, reported, ResponseHeaders.Get(response, "x-oss-version-id"), ResponseHeaders.RequestId(response), sorted.Count);
+        return result;
+    }
+
+    // <CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"…"</ETag></Part>…</CompleteMultipartUpload>, UTF-8, no declaration.
+    private static byte[] CompleteDocument(List<OssUploadedPart> parts)
+    {
+        var output = new MemoryStream();
+        using (var writer = XmlWriter.Create(output, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
+        {
+            writer.WriteStartElement("CompleteMultipartUpload");
+            foreach (OssUploadedPart part in parts)
+            {
+                writer.WriteStartElement("Part");
+                writer.WriteElementString("PartNumber", part.PartNumber.ToString(CultureInfo.InvariantCulture));
+                writer.WriteElementString("ETag", part.ETag);
+                writer.WriteEndElement();
+            }
+
+            writer.WriteEndElement();
+        }
+
+        return output.ToArray();
     }
 
     /// <summary>Aborts a multipart upload, discarding its parts (so they stop being billed).</summary>

@@ -74,11 +74,7 @@ public sealed partial class OssClient
     {
         ValidateBucket(bucket);
         ValidateKey(key);
-        var request = new OssRequest(HttpMethod.Get, bucket, key)
-        {
-            Credentials = options?.Credentials,
-            Completion = HttpCompletionOption.ResponseHeadersRead,
-        };
+        var request = new OssRequest(HttpMethod.Get, bucket, key) { Credentials = options?.Credentials };
         if (options?.Range is { } range)
         {
             request.AddHeader("Range", range.ToString());
