@@ -151,11 +151,14 @@ public sealed class FcLogWriter : IDisposable
 
     /// <summary>
     /// Writes a user log line in FC's format: <c>2026-11-23T10:00:00.123Z &lt;request-id&gt; [INFO] message</c>
-    /// (the request id is left out outside an invocation).
+    /// (the request id is left out outside an invocation). One record is one physical line: line breaks and other
+    /// control characters in the id and the message (a multi-line exception too) are escaped (<see cref="LogText.Escape"/>).
     /// </summary>
     public void WriteLog(LogLevel level, string? requestId, string message)
     {
         var time = _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        if (requestId is not null) requestId = LogText.Escape(requestId);
+        message = LogText.Escape(message);
         WriteLine(requestId is null
             ? $"{time} [{LevelName(level)}] {message}"
             : $"{time} {requestId} [{LevelName(level)}] {message}");
