@@ -49,6 +49,23 @@ public class SecretsNeverShownTests
         Assert.Equal(text, SecretRedactor.Redact(text, CloudCredentials.None));
     }
 
+    [Theory]
+    // The token contains the secret: masking the secret first left "tok-***-en" with the token's other parts shown.
+    [InlineData("sec", "tok-sec-en", "a tok-sec-en b sec c", "a *** b *** c")]
+    // The secret contains the token.
+    [InlineData("xx-tok-yy", "tok", "a xx-tok-yy b tok", "a *** b ***")]
+    // They overlap: "abcd" + "cdef" in "abcdef" is one masked span, neither half shown.
+    [InlineData("abcd", "cdef", "<abcdef>", "<***>")]
+    // A secret that overlaps itself ("aa" in "aaa") leaves no lone character behind.
+    [InlineData("aa", "zz", "[aaa]", "[***]")]
+    // Adjacent occurrences are one masked span: the mask does not tell how many there were.
+    [InlineData("ab", "cd", "xabcdabx", "x***x")]
+    public void The_redactor_masks_nested_and_overlapping_values_whole(string secret, string token, string text, string expected)
+    {
+        var credentials = new CloudCredentials("STS.id", secret, token);
+        Assert.Equal(expected, SecretRedactor.Redact(text, credentials));
+    }
+
     [Fact]
     public void Credentials_refuse_an_empty_half()
     {
