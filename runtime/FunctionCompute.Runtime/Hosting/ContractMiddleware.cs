@@ -54,10 +54,9 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         }
         catch (Exception exception) when (!http.RequestAborted.IsCancellationRequested)
         {
+            // The whole exception (message, inner exceptions, frames) goes to the log only, masked and under the request id.
             _logger.LogError(exception, "Unhandled exception in {Method} {Path}", http.Request.Method, http.Request.Path.Value);
-            // A request Kestrel refused (body over the limit, malformed) keeps Kestrel's status; anything else is the app's fault.
-            var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
-            await Invoker.WriteErrorAsync(http, exception, context, status, _logger);
+            await Invoker.WriteErrorAsync(http, WebError(exception, context.RequestId), context, WebStatus(exception), _logger);
         }
         catch (OperationCanceledException)
         {
@@ -68,6 +67,20 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
             frame?.End();
         }
     }
+
+    /// <summary>
+    /// What a web caller, who may be anyone on the internet, learns of an unhandled exception: that it happened and the
+    /// request id under which the owner finds it in the function log; no message, type or frame of the exception, which
+    /// may name files, hosts, queries or data. A request Kestrel refused (body over the limit, bad framing) is the
+    /// caller's own doing: it keeps Kestrel's reason, still without frames.
+    /// </summary>
+    internal static ErrorResponse WebError(Exception exception, string requestId) => exception is BadHttpRequestException
+        ? Invoker.Verdict(exception)
+        : new ErrorResponse($"The function failed to handle the request; its log has the details under request id {requestId}.", "InternalServerError", []);
+
+    /// <summary>A request Kestrel refused keeps Kestrel's status (413, 400...); anything else is the app's fault.</summary>
+    private static int WebStatus(Exception exception) =>
+        exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
 
     /// <summary>
     /// <c>s local</c> and health checks wait for any answer to <c>GET /</c>; an event-only app has no

@@ -267,15 +267,20 @@ internal sealed class Invoker
         else
             _runtimeLogger.LogError(exception, "Invocation failed: {Type}: {Message}", exception.GetType().Name, exception.Message);
         frame.End();
-        await WriteErrorAsync(http, exception, context, StatusCodes.Status404NotFound, _runtimeLogger, closeConnection);
+        // The caller of an event invocation is the one calling FC's API with the owner's keys: it gets the frames.
+        var error = IsRuntimeVerdict(exception) ? Verdict(exception) : ErrorResponse.FromException(exception);
+        await WriteErrorAsync(http, error, context, StatusCodes.Status404NotFound, _runtimeLogger, closeConnection);
     }
+
+    /// <summary>The runtime's own verdicts (bad event, unknown handler, timeout) point at the caller, not at code: no frames.</summary>
+    internal static ErrorResponse Verdict(Exception exception) => new(exception.Message, exception.GetType().Name, []);
 
     private static bool IsRuntimeVerdict(Exception exception) =>
         exception is InvalidEventException or HandlerNotFoundException or EventTooLargeException or FunctionTimeoutException or MissingCredentialsException;
 
     /// <summary>Writes the contract's error answer, with the invocation's secrets masked out of it.</summary>
     /// <param name="closeConnection">Ask the caller not to reuse the connection: set when the request itself cannot finish (its handler still holds the thread).</param>
-    internal static async Task WriteErrorAsync(HttpContext http, Exception exception, IFcContext context, int status, ILogger logger, bool closeConnection = false)
+    internal static async Task WriteErrorAsync(HttpContext http, ErrorResponse error, IFcContext context, int status, ILogger logger, bool closeConnection = false)
     {
         var response = http.Response;
         if (response.HasStarted)
@@ -290,10 +295,6 @@ internal sealed class Invoker
         response.Headers[FcHeaders.Status] = "404";
         response.ContentType = EventResult.Json;
         if (closeConnection) response.Headers.Connection = "close";
-        // The runtime's own verdicts (bad event, unknown handler, timeout) point at the caller, not at code: no frames.
-        var error = IsRuntimeVerdict(exception)
-            ? new ErrorResponse(exception.Message, exception.GetType().Name, [])
-            : ErrorResponse.FromException(exception);
         error = error with
         {
             ErrorMessage = SecretRedactor.Redact(error.ErrorMessage, context.Credentials),
