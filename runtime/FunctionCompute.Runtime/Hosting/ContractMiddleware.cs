@@ -30,7 +30,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         var context = parsed.Context;
         if (context.FunctionParam.FunctionTimeout is > 0 and var seconds) deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
         http.Features.Set<IFcContextFeature>(new FcContextFeature(context));
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit) bodyLimit.MaxRequestBodySize = options.MaxEventBytes;
+        Invoker.LimitBody(http, options.MaxEventBytes);
 
         // FC marks real invocations with a request id; a bare probe (s local's GET /) gets no log lines.
         using var frame = http.Request.Headers.ContainsKey(FcHeaders.RequestId)
@@ -42,6 +42,16 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         invoker.ReportProblems(parsed);
         using var scope = InvocationScope.Enter(context);
         http.Response.Headers[FcHeaders.Status] = "200";
+        if (http.Request.ContentLength > options.MaxEventBytes)
+        {
+            // Refused before the app runs, so an endpoint that never reads its body cannot invite one with 100 Continue
+            // either; Kestrel, held to the request's limit above, does not read it after the answer.
+            _logger.LogWarning("Refused {Method} {Path}: its body of {Declared} bytes is over the limit of {Limit} bytes.",
+                http.Request.Method, http.Request.Path.Value, http.Request.ContentLength, options.MaxEventBytes);
+            var tooLarge = new BadHttpRequestException($"Request body too large. The max request body size is {options.MaxEventBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+            await Invoker.WriteErrorAsync(http, WebError(tooLarge, context.RequestId), context, tooLarge.StatusCode, _logger, closeConnection: true);
+            return;
+        }
         try
         {
             await next(http);

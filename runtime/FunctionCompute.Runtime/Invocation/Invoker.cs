@@ -6,6 +6,7 @@ using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionCompute.Runtime.Invocation;
@@ -59,13 +60,17 @@ internal sealed class Invoker
         using var frame = new LogFrame(_log, FcLogLines.InvokeStart(context.RequestId), FcLogLines.InvokeEnd(context.RequestId));
         ReportProblems(parsed);
         using var scope = InvocationScope.Enter(context);
+        LimitBody(http, _options.MaxEventBytes);
+        var bodyLeftUnread = false;
         try
         {
             if (!_registry.TryResolve(context.FunctionParam.FunctionHandler, out var handler, out var error))
             {
-                await DrainAsync(http.Request.Body, _options.MaxEventBytes * 4, http.RequestAborted);
+                bodyLeftUnread = await SkipBodyAsync(http, http.RequestAborted);
                 throw new HandlerNotFoundException(error);
             }
+            // Refused on the declared size alone, before the initializer runs and before a byte of it is read.
+            if (http.Request.ContentLength > _options.MaxEventBytes) throw new EventTooLargeException(_options.MaxEventBytes);
             if (!_initialized && _lifecycle.Initializer is not null) await RunInitializerOnceAsync(context, timeout.Token);
 
             var input = await ReadEventAsync(http.Request, timeout.Token);
@@ -90,7 +95,9 @@ internal sealed class Invoker
         }
         catch (Exception exception)
         {
-            await FailAsync(http, context, Classify(exception, http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame);
+            // An event over the limit is never read to its end: the connection cannot carry another call after it.
+            await FailAsync(http, context, Classify(exception, http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame,
+                closeConnection: bodyLeftUnread || exception is EventTooLargeException);
         }
     }
 
@@ -111,9 +118,10 @@ internal sealed class Invoker
         using var frame = new LogFrame(_log, start, end);
         ReportProblems(parsed);
         using var scope = InvocationScope.Enter(context);
+        var bodyLeftUnread = false;
         try
         {
-            await DrainAsync(http.Request.Body, _options.MaxEventBytes * 4, http.RequestAborted);
+            bodyLeftUnread = await SkipBodyAsync(http, http.RequestAborted);
             switch (kind)
             {
                 case CallKind.Initialize:
@@ -127,12 +135,13 @@ internal sealed class Invoker
                     break;
             }
             frame.End();
+            if (bodyLeftUnread) http.Response.Headers.Connection = "close";
             await WriteResultAsync(http, EventResult.Empty, timeout.Token);
         }
         catch (Exception exception)
         {
             var what = kind switch { CallKind.Initialize => "The initializer", CallKind.PreStop => "The pre-stop hook", _ => "The pre-freeze hook" };
-            await FailAsync(http, context, Classify(exception, http, timeout, hookTimeout, what), frame);
+            await FailAsync(http, context, Classify(exception, http, timeout, hookTimeout, what), frame, closeConnection: bodyLeftUnread);
         }
     }
 
@@ -156,16 +165,13 @@ internal sealed class Invoker
         }
     }
 
-    /// <summary>Buffers the event: FC sends it whole, handlers may read it twice, and a too-large one is refused before any handler runs.</summary>
+    /// <summary>
+    /// Buffers the event: FC sends it whole, handlers may read it twice, and a too-large one is refused before any
+    /// handler runs. One that turns out too large while it arrives (sent chunked) is not read any further.
+    /// </summary>
     private async Task<MemoryStream> ReadEventAsync(HttpRequest request, CancellationToken token)
     {
         var limit = _options.MaxEventBytes;
-        if (request.ContentLength is { } declared && declared > limit)
-        {
-            await DrainAsync(request.Body, limit * 4, token);
-            throw new EventTooLargeException(limit);
-        }
-
         var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
         var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
@@ -173,13 +179,14 @@ internal sealed class Invoker
             int read;
             while ((read = await request.Body.ReadAsync(chunk, token)) > 0)
             {
-                if (buffer.Length + read > limit)
-                {
-                    await DrainAsync(request.Body, limit * 4, token);
-                    throw new EventTooLargeException(limit);
-                }
+                if (buffer.Length + read > limit) throw new EventTooLargeException(limit);
                 buffer.Write(chunk, 0, read);
             }
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel counted past the request's limit (LimitBody) before the loop above did.
+            throw new EventTooLargeException(limit);
         }
         catch (BadHttpRequestException exception)
         {
@@ -193,7 +200,42 @@ internal sealed class Invoker
         return buffer;
     }
 
-    /// <summary>Reads and drops what is left of a body, so the caller sees the answer instead of a reset connection.</summary>
+    /// <summary>The largest body a call does not need that is still read and dropped, so the connection can serve the next call.</summary>
+    private const int SmallBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// Sets the request's own body limit in Kestrel, which Kestrel enforces on the declared size before it sends
+    /// <c>100 Continue</c>, and which keeps it from draining a refused body after the answer (it drains an unread body
+    /// for up to 5 s otherwise, to keep the connection).
+    /// </summary>
+    internal static void LimitBody(HttpContext http, long limit)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
+    }
+
+    /// <summary>
+    /// Gets rid of a body the call does not need (a hook's, or one sent to an unknown handler) reading little or none of
+    /// it: a small one already on its way (declared up to <see cref="SmallBodyBytes"/>, with no client waiting for
+    /// <c>100 Continue</c>) is read and dropped, so the connection serves on; any other is left unread and Kestrel is
+    /// told not to read it either. Returns true in that case: the answer must close the connection.
+    /// </summary>
+    private static async Task<bool> SkipBodyAsync(HttpContext http, CancellationToken token)
+    {
+        var request = http.Request;
+        if (http.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }) return false;
+        if (request.ContentLength is > 0 and <= SmallBodyBytes && !ExpectsContinue(request))
+        {
+            await DrainAsync(request.Body, SmallBodyBytes, token);
+            return false;
+        }
+        LimitBody(http, 0);
+        return true;
+    }
+
+    private static bool ExpectsContinue(HttpRequest request) =>
+        request.Headers.Expect.Any(value => value?.Contains("100-continue", StringComparison.OrdinalIgnoreCase) == true);
+
+    /// <summary>Reads and drops what is left of a small body, so the connection can serve the next call.</summary>
     private static async Task DrainAsync(Stream body, long max, CancellationToken token)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
