@@ -62,6 +62,8 @@ internal sealed class Invoker
         using var scope = InvocationScope.Enter(context);
         LimitBody(http, _options.MaxEventBytes);
         var bodyLeftUnread = false;
+        PooledEventStream? input = null;
+        Task? handlerStillRunning = null;
         try
         {
             if (!_registry.TryResolve(context.FunctionParam.FunctionHandler, out var handler, out var error))
@@ -73,7 +75,7 @@ internal sealed class Invoker
             if (http.Request.ContentLength > _options.MaxEventBytes) throw new EventTooLargeException(_options.MaxEventBytes);
             if (!_initialized && _lifecycle.Initializer is not null) await RunInitializerOnceAsync(context, timeout.Token);
 
-            var input = await ReadEventAsync(http.Request, timeout.Token);
+            input = await ReadEventAsync(http.Request, timeout.Token);
             timeout.Token.ThrowIfCancellationRequested();
 
             ValueTask<EventResult> pending = default;
@@ -82,6 +84,9 @@ internal sealed class Invoker
                 () => FailAsync(http, context, Classify(new OperationCanceledException(), http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame, closeConnection: true));
             try { pending = handler(input, context); }
             catch (Exception exception) { thrown = ExceptionDispatchInfo.Capture(exception); }
+            // Taken once (a ValueTask may be awaited only once): the answer awaits it, and the event's release may too.
+            var running = pending.IsCompletedSuccessfully ? null : pending.AsTask();
+            handlerStillRunning = running;
             if (!watchdog.TryClaimAnswer())
             {
                 // The handler held this thread past the deadline and the watchdog has answered: whatever it returns now is late.
@@ -89,7 +94,7 @@ internal sealed class Invoker
                 return;
             }
             thrown?.Throw();
-            var result = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(timeout.Token);
+            var result = running is null ? pending.Result : await running.WaitAsync(timeout.Token);
             frame.End();
             await WriteResultAsync(http, result, timeout.Token);
         }
@@ -99,6 +104,20 @@ internal sealed class Invoker
             await FailAsync(http, context, Classify(exception, http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame,
                 closeConnection: bodyLeftUnread || exception is EventTooLargeException);
         }
+        finally
+        {
+            if (input is not null) ReleaseEvent(input, handlerStillRunning);
+        }
+    }
+
+    /// <summary>
+    /// Returns the event's pooled segments once nothing can read them any more: the answer is written, and the handler
+    /// has finished, which after a timeout may be later (its task still runs, and may still read its input).
+    /// </summary>
+    private static void ReleaseEvent(PooledEventStream input, Task? handler)
+    {
+        if (handler is null || handler.IsCompleted) input.Dispose();
+        else handler.ContinueWith(static (_, state) => ((PooledEventStream)state!).Dispose(), input, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public async Task RunHookAsync(HttpContext http, CallKind kind)
@@ -169,35 +188,21 @@ internal sealed class Invoker
     /// Buffers the event: FC sends it whole, handlers may read it twice, and a too-large one is refused before any
     /// handler runs. One that turns out too large while it arrives (sent chunked) is not read any further.
     /// </summary>
-    private async Task<MemoryStream> ReadEventAsync(HttpRequest request, CancellationToken token)
+    private async Task<PooledEventStream> ReadEventAsync(HttpRequest request, CancellationToken token)
     {
-        var limit = _options.MaxEventBytes;
-        var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
-        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, token)) > 0)
-            {
-                if (buffer.Length + read > limit) throw new EventTooLargeException(limit);
-                buffer.Write(chunk, 0, read);
-            }
+            return await PooledEventStream.ReadFromAsync(request.Body, request.ContentLength, _options.MaxEventBytes, token);
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            // Kestrel counted past the request's limit (LimitBody) before the loop above did.
-            throw new EventTooLargeException(limit);
+            // Kestrel counted past the request's limit (LimitBody) before the reader did.
+            throw new EventTooLargeException(_options.MaxEventBytes);
         }
         catch (BadHttpRequestException exception)
         {
             throw MalformedBody(exception);
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-        buffer.Position = 0;
-        return buffer;
     }
 
     /// <summary>The largest body a call does not need that is still read and dropped, so the connection can serve the next call.</summary>
