@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CsCheck;
 using FunctionCompute.Credentials;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Logging;
@@ -64,6 +65,33 @@ public class SecretsNeverShownTests
     {
         var credentials = new CloudCredentials("STS.id", secret, token);
         Assert.Equal(expected, SecretRedactor.Redact(text, credentials));
+    }
+
+    [Fact]
+    [Trait("Category", "Property")]
+    public void No_part_of_the_text_the_secret_or_token_covered_survives_redaction()
+    {
+        // Short values over a small alphabet, so nesting, overlaps and repeats happen often.
+        var value = Gen.String[Gen.Char["abc"], 1, 4];
+        Gen.Select(value, value, Gen.String[Gen.Char["abcxy"], 0, 30]).Sample((secret, token, text) =>
+        {
+            var redacted = SecretRedactor.Redact(text, new CloudCredentials("STS.id", secret, token));
+            // Masking one value first used to leave the rest of a value that contained or overlapped it in plain sight.
+            Assert.DoesNotContain(secret, redacted);
+            Assert.DoesNotContain(token, redacted);
+            if (!text.Contains(secret, StringComparison.Ordinal) && !text.Contains(token, StringComparison.Ordinal)) Assert.Same(text, redacted);
+            // Nor does the order of the values matter (masking the secret first, then the token, left "a***c" of a
+            // token "abc" holding the secret "b"; the token first masked it all).
+            Assert.Equal(SecretRedactor.Redact(text, token, secret), redacted);
+            // What no value covered is kept, in order: the text with its masks taken out is a subsequence of the original.
+            var rest = redacted.Replace(SecretRedactor.Mask, "", StringComparison.Ordinal);
+            var at = 0;
+            foreach (var c in rest)
+            {
+                at = text.IndexOf(c, at) + 1;
+                Assert.True(at > 0, $"'{rest}' is not what is left of '{text}'");
+            }
+        });
     }
 
     [Fact]

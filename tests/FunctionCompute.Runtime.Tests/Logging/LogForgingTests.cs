@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CsCheck;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Hosting;
@@ -123,5 +124,22 @@ public partial class LogForgingTests
             var expected = c switch { '\n' => @"\n", '\r' => @"\r", '\t' => @"\t", _ => $@"\u{c:x4}" };
             Assert.Equal("a" + expected + "b", escaped);
         }
+    }
+
+    [Fact]
+    [Trait("Category", "Property")]
+    public void Any_text_written_as_a_record_stays_one_line()
+    {
+        var lineBreaks = new[] { '\n', '\r', '\u000B', '\u000C', '\u0085', '\u2028', '\u2029' };
+        Gen.Select(TextGen.Text(60), TextGen.Text(20)).Sample((message, id) =>
+        {
+            var output = new CapturedLog();
+            using (var writer = new FcLogWriter(output)) writer.WriteLog(LogLevel.Information, id, message);
+            var text = output.Text;
+            Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal(-1, text.AsSpan(0, text.Length - 1).IndexOfAny(lineBreaks));
+            // Escaping is per character (the exhaustive test above pins each one): no sequence changes what its characters become.
+            Assert.Equal(string.Concat(message.Select(c => LogText.Escape(c.ToString()))), LogText.Escape(message));
+        });
     }
 }
