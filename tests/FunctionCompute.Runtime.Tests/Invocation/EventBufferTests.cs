@@ -106,29 +106,19 @@ public class EventBufferTests
     }
 
     /// <summary>A request body as the network delivers it: in pieces of arbitrary size.</summary>
-    private sealed class PiecewiseBody(byte[] data, int[] pieces) : Stream
+    private sealed class PiecewiseBody(byte[] bytes, int[] pieces) : MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true)
     {
-        private int _position;
         private int _piece;
-        public long Delivered => _position;
+        public long Delivered => Position;
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
         public override int Read(Span<byte> buffer)
         {
-            var n = Math.Min(Math.Min(buffer.Length, pieces[_piece++ % pieces.Length]), data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
+            var n = (int)Math.Min(Math.Min(buffer.Length, pieces[_piece++ % pieces.Length]), Length - Position);
+            GetBuffer().AsSpan((int)Position, n).CopyTo(buffer);
+            Position += n;
             return n;
         }
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]
