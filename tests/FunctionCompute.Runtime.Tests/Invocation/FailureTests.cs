@@ -164,7 +164,10 @@ public class FailureTests
             app => app.MapPost("/upload", async (HttpContext http) => (await new StreamReader(http.Request.Body).ReadToEndAsync()).Length),
             options => options.MaxEventBytes = 1024);
 
-        using var response = await host.Client.PostAsync("/upload", new ByteArrayContent(new byte[4096]));
+        // Sent chunked: no declared size for the runtime to refuse up front, so Kestrel refuses it while the app reads.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = new ByteArrayContent(new byte[4096]) };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await host.Client.SendAsync(request);
 
         var error = await ErrorBody.AssertFailedAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal("BadHttpRequestException", error.ErrorType);
