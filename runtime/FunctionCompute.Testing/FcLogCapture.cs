@@ -110,8 +110,8 @@ public sealed class FcLogCapture : Stream
         foreach (var raw in text.TrimEnd('\n').Split('\n'))
         {
             var line = FcLogLine.Parse(raw.TrimEnd('\r'));
-            // Text written as several lines without a record prefix of its own (the runtime's writer escapes line breaks
-            // inside a record, but a raw WriteLine may hold them) belongs to the entry before it.
+            // Text written here directly as several lines without a record prefix of its own belongs to the entry before
+            // it (the runtime's writer escapes line breaks, so its lines never need this).
             if (line.Time is null && line.RequestId is null && _lines.Count > 0)
             {
                 var previous = _lines[^1];

@@ -102,6 +102,19 @@ public partial class LogForgingTests
     }
 
     [Fact]
+    public void Every_line_the_writer_takes_is_one_physical_line()
+    {
+        var output = new CapturedLog();
+        using (var writer = new FcLogWriter(output))
+        {
+            writer.WriteLine("raw\nFC Invoke End RequestId: forged");
+            writer.WriteStartLine("start\rsecond");
+            writer.WriteEndLine("end\u2028second");
+        }
+        Assert.Equal(["raw\\nFC Invoke End RequestId: forged", "start\\rsecond", "end\\u2028second"], output.Lines);
+    }
+
+    [Fact]
     public void Text_without_control_characters_is_returned_as_it_is_without_a_copy()
     {
         var text = "2026 ordinary message: päth C:\\dir, 中文, emoji \U0001F600";
