@@ -8,7 +8,7 @@ namespace FunctionCompute.Testing;
 /// One line of the function log: FC's user-log format (<c>2026-11-23T10:00:00.123Z &lt;request-id&gt; [INFO] message</c>)
 /// or a contract marker (<c>FC Invoke Start RequestId: &lt;id&gt;</c>), parsed.
 /// </summary>
-/// <param name="Raw">The line as written (a logged exception keeps its own newlines).</param>
+/// <param name="Raw">The line as written (the runtime's writer escapes line breaks inside a record, a logged exception's too, as <c>\n</c>).</param>
 /// <param name="Time">The timestamp of a user-log line.</param>
 /// <param name="RequestId">The request id the line carries, if any.</param>
 /// <param name="Level">The level word (<c>INFO</c>, <c>ERROR</c>, ...) of a user-log line.</param>
@@ -110,7 +110,8 @@ public sealed class FcLogCapture : Stream
         foreach (var raw in text.TrimEnd('\n').Split('\n'))
         {
             var line = FcLogLine.Parse(raw.TrimEnd('\r'));
-            // A logged exception spans several lines: its continuation lines belong to the entry before them.
+            // Text written here directly as several lines without a record prefix of its own belongs to the entry before
+            // it (the runtime's writer escapes line breaks, so its lines never need this).
             if (line.Time is null && line.RequestId is null && _lines.Count > 0)
             {
                 var previous = _lines[^1];

@@ -56,6 +56,18 @@ public class MalformedRequestTests
     }
 
     [Fact]
+    public async Task A_declared_body_over_32_mb_awaiting_100_continue_is_refused_at_once_not_invited()
+    {
+        await using var function = await FaultApp.StartAsync();
+
+        var statusLine = await SendRawAsync(function.Port, Ascii(InvokeHead + "Expect: 100-continue\r\nContent-Length: 40000000\r\n\r\n"));
+
+        // The first answer is the contract's error, not "HTTP/1.1 100 Continue" asking for the 40 MB.
+        Assert.StartsWith("HTTP/1.1 404", statusLine);
+        await AssertStillServes(function.Client, "after-declared-oversize");
+    }
+
+    [Fact]
     public async Task A_body_with_broken_chunk_framing_is_an_invalid_event_error_not_a_function_error()
     {
         await using var function = await FaultApp.StartAsync();
@@ -82,10 +94,23 @@ public class MalformedRequestTests
         // No Content-Length: the limit has to hold while the bytes arrive, not on a declared size.
         async Task RefuseOneAsync(int i)
         {
-            using var response = await function.Client.SendAsync(Invoke("count", new StreamContent(new PatternStream(40L * 1024 * 1024)), $"oversized-{i}"));
-            var (type, message) = await ErrorOf(response);
-            Assert.Equal("EventTooLargeException", type);
-            Assert.Contains("32 MB", message);
+            HttpResponseMessage response;
+            try
+            {
+                response = await function.Client.SendAsync(Invoke("count", new StreamContent(new PatternStream(40L * 1024 * 1024)), $"oversized-{i}"));
+            }
+            catch (HttpRequestException)
+            {
+                // The runtime answers at 32 MB and closes the connection without reading the rest: a client still
+                // uploading may meet the reset before it reads the answer (Runtime.Tests' BodyLimitTests reads it raw).
+                return;
+            }
+            using (response)
+            {
+                var (type, message) = await ErrorOf(response);
+                Assert.Equal("EventTooLargeException", type);
+                Assert.Contains("32 MB", message);
+            }
         }
 
         await RefuseOneAsync(0);

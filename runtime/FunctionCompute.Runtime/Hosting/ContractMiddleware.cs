@@ -39,7 +39,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         var context = parsed.Context;
         if (context.FunctionParam.FunctionTimeout is > 0 and var seconds) deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
         http.Features.Set<IFcContextFeature>(new FcContextFeature(context));
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit) bodyLimit.MaxRequestBodySize = options.MaxEventBytes;
+        Invoker.LimitBody(http, options.MaxEventBytes);
 
         // FC marks real invocations with a request id; a bare probe (s local's GET /) gets no log lines.
         using var frame = http.Request.Headers.ContainsKey(FcHeaders.RequestId)
@@ -51,6 +51,16 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         invoker.ReportProblems(parsed);
         using var scope = InvocationScope.Enter(context);
         http.Response.Headers[FcHeaders.Status] = "200";
+        if (http.Request.ContentLength > options.MaxEventBytes)
+        {
+            // Refused before the app runs, so an endpoint that never reads its body cannot invite one with 100 Continue
+            // either; Kestrel, held to the request's limit above, does not read it after the answer.
+            _logger.LogWarning("Refused {Method} {Path}: its body of {Declared} bytes is over the limit of {Limit} bytes.",
+                http.Request.Method, http.Request.Path.Value, http.Request.ContentLength, options.MaxEventBytes);
+            var tooLarge = new BadHttpRequestException($"Request body too large. The max request body size is {options.MaxEventBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+            await Invoker.WriteErrorAsync(http, WebError(tooLarge, context.RequestId), context, tooLarge.StatusCode, _logger, closeConnection: true);
+            return;
+        }
         try
         {
             // A web function must not depend on FC's /initialize call (s local never makes it): the initializer runs
@@ -66,10 +76,9 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         }
         catch (Exception exception) when (!http.RequestAborted.IsCancellationRequested)
         {
+            // The whole exception (message, inner exceptions, frames) goes to the log only, masked and under the request id.
             _logger.LogError(exception, "Unhandled exception in {Method} {Path}", http.Request.Method, http.Request.Path.Value);
-            // A request Kestrel refused (body over the limit, malformed) keeps Kestrel's status; anything else is the app's fault.
-            var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
-            await Invoker.WriteErrorAsync(http, exception, context, status, _logger);
+            await Invoker.WriteErrorAsync(http, WebError(exception, context.RequestId), context, WebStatus(exception), _logger);
         }
         catch (OperationCanceledException)
         {
@@ -80,6 +89,20 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
             frame?.End();
         }
     }
+
+    /// <summary>
+    /// What a web caller, who may be anyone on the internet, learns of an unhandled exception: that it happened and the
+    /// request id under which the owner finds it in the function log; no message, type or frame of the exception, which
+    /// may name files, hosts, queries or data. A request Kestrel refused (body over the limit, bad framing) is the
+    /// caller's own doing: it keeps Kestrel's reason, still without frames.
+    /// </summary>
+    internal static ErrorResponse WebError(Exception exception, string requestId) => exception is BadHttpRequestException
+        ? Invoker.Verdict(exception)
+        : new ErrorResponse($"The function failed to handle the request; its log has the details under request id {requestId}.", "InternalServerError", []);
+
+    /// <summary>A request Kestrel refused keeps Kestrel's status (413, 400...); anything else is the app's fault.</summary>
+    private static int WebStatus(Exception exception) =>
+        exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
 
     /// <summary>
     /// <c>s local</c> and health checks wait for any answer to <c>GET /</c>; an event-only app has no

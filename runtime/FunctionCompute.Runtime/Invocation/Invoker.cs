@@ -6,6 +6,7 @@ using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionCompute.Runtime.Invocation;
@@ -59,16 +60,22 @@ internal sealed class Invoker
         using var frame = new LogFrame(_log, FcLogLines.InvokeStart(context.RequestId), FcLogLines.InvokeEnd(context.RequestId));
         ReportProblems(parsed);
         using var scope = InvocationScope.Enter(context);
+        LimitBody(http, _options.MaxEventBytes);
+        var bodyLeftUnread = false;
+        PooledEventStream? input = null;
+        Task? handlerStillRunning = null;
         try
         {
             if (!_registry.TryResolve(context.FunctionParam.FunctionHandler, out var handler, out var error))
             {
-                await DrainAsync(http.Request.Body, _options.MaxEventBytes * 4, http.RequestAborted);
+                bodyLeftUnread = await SkipBodyAsync(http, http.RequestAborted);
                 throw new HandlerNotFoundException(error);
             }
+            // Refused on the declared size alone, before the initializer runs and before a byte of it is read.
+            if (http.Request.ContentLength > _options.MaxEventBytes) throw new EventTooLargeException(_options.MaxEventBytes);
             await EnsureInitializedAsync(context, timeout.Token);
 
-            var input = await ReadEventAsync(http.Request, timeout.Token);
+            input = await ReadEventAsync(http.Request, timeout.Token);
             timeout.Token.ThrowIfCancellationRequested();
 
             ValueTask<EventResult> pending = default;
@@ -77,6 +84,9 @@ internal sealed class Invoker
                 () => FailAsync(http, context, Classify(new OperationCanceledException(), http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame, closeConnection: true));
             try { pending = handler(input, context); }
             catch (Exception exception) { thrown = ExceptionDispatchInfo.Capture(exception); }
+            // Taken once (a ValueTask may be awaited only once): the answer awaits it, and the event's release may too.
+            var running = pending.IsCompletedSuccessfully ? null : pending.AsTask();
+            handlerStillRunning = running;
             if (!watchdog.TryClaimAnswer())
             {
                 // The handler held this thread past the deadline and the watchdog has answered: whatever it returns now is late.
@@ -84,14 +94,30 @@ internal sealed class Invoker
                 return;
             }
             thrown?.Throw();
-            var result = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(timeout.Token);
+            var result = running is null ? pending.Result : await running.WaitAsync(timeout.Token);
             frame.End();
             await WriteResultAsync(http, result, timeout.Token);
         }
         catch (Exception exception)
         {
-            await FailAsync(http, context, Classify(exception, http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame);
+            // An event over the limit is never read to its end: the connection cannot carry another call after it.
+            await FailAsync(http, context, Classify(exception, http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame,
+                closeConnection: bodyLeftUnread || exception is EventTooLargeException);
         }
+        finally
+        {
+            if (input is not null) ReleaseEvent(input, handlerStillRunning);
+        }
+    }
+
+    /// <summary>
+    /// Returns the event's pooled segments once nothing can read them any more: the answer is written, and the handler
+    /// has finished, which after a timeout may be later (its task still runs, and may still read its input).
+    /// </summary>
+    private static void ReleaseEvent(PooledEventStream input, Task? handler)
+    {
+        if (handler is null || handler.IsCompleted) input.Dispose();
+        else handler.ContinueWith(static (_, state) => ((PooledEventStream)state!).Dispose(), input, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public async Task RunHookAsync(HttpContext http, CallKind kind)
@@ -111,9 +137,10 @@ internal sealed class Invoker
         using var frame = new LogFrame(_log, start, end);
         ReportProblems(parsed);
         using var scope = InvocationScope.Enter(context);
+        var bodyLeftUnread = false;
         try
         {
-            await DrainAsync(http.Request.Body, _options.MaxEventBytes * 4, http.RequestAborted);
+            bodyLeftUnread = await SkipBodyAsync(http, http.RequestAborted);
             switch (kind)
             {
                 case CallKind.Initialize:
@@ -127,12 +154,13 @@ internal sealed class Invoker
                     break;
             }
             frame.End();
+            if (bodyLeftUnread) http.Response.Headers.Connection = "close";
             await WriteResultAsync(http, EventResult.Empty, timeout.Token);
         }
         catch (Exception exception)
         {
             var what = kind switch { CallKind.Initialize => "The initializer", CallKind.PreStop => "The pre-stop hook", _ => "The pre-freeze hook" };
-            await FailAsync(http, context, Classify(exception, http, timeout, hookTimeout, what), frame);
+            await FailAsync(http, context, Classify(exception, http, timeout, hookTimeout, what), frame, closeConnection: bodyLeftUnread);
         }
     }
 
@@ -161,44 +189,63 @@ internal sealed class Invoker
         }
     }
 
-    /// <summary>Buffers the event: FC sends it whole, handlers may read it twice, and a too-large one is refused before any handler runs.</summary>
-    private async Task<MemoryStream> ReadEventAsync(HttpRequest request, CancellationToken token)
+    /// <summary>
+    /// Buffers the event: FC sends it whole, handlers may read it twice, and a too-large one is refused before any
+    /// handler runs. One that turns out too large while it arrives (sent chunked) is not read any further.
+    /// </summary>
+    private async Task<PooledEventStream> ReadEventAsync(HttpRequest request, CancellationToken token)
     {
-        var limit = _options.MaxEventBytes;
-        if (request.ContentLength is { } declared && declared > limit)
-        {
-            await DrainAsync(request.Body, limit * 4, token);
-            throw new EventTooLargeException(limit);
-        }
-
-        var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 0);
-        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, token)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    await DrainAsync(request.Body, limit * 4, token);
-                    throw new EventTooLargeException(limit);
-                }
-                buffer.Write(chunk, 0, read);
-            }
+            return await PooledEventStream.ReadFromAsync(request.Body, request.ContentLength, _options.MaxEventBytes, token);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel counted past the request's limit (LimitBody) before the reader did.
+            throw new EventTooLargeException(_options.MaxEventBytes);
         }
         catch (BadHttpRequestException exception)
         {
             throw MalformedBody(exception);
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-        buffer.Position = 0;
-        return buffer;
     }
 
-    /// <summary>Reads and drops what is left of a body, so the caller sees the answer instead of a reset connection.</summary>
+    /// <summary>The largest body a call does not need that is still read and dropped, so the connection can serve the next call.</summary>
+    private const int SmallBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// Sets the request's own body limit in Kestrel, which Kestrel enforces on the declared size before it sends
+    /// <c>100 Continue</c>, and which keeps it from draining a refused body after the answer (it drains an unread body
+    /// for up to 5 s otherwise, to keep the connection).
+    /// </summary>
+    internal static void LimitBody(HttpContext http, long limit)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
+    }
+
+    /// <summary>
+    /// Gets rid of a body the call does not need (a hook's, or one sent to an unknown handler) reading little or none of
+    /// it: a small one already on its way (declared up to <see cref="SmallBodyBytes"/>, with no client waiting for
+    /// <c>100 Continue</c>) is read and dropped, so the connection serves on; any other is left unread and Kestrel is
+    /// told not to read it either. Returns true in that case: the answer must close the connection.
+    /// </summary>
+    private static async Task<bool> SkipBodyAsync(HttpContext http, CancellationToken token)
+    {
+        var request = http.Request;
+        if (http.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }) return false;
+        if (request.ContentLength is > 0 and <= SmallBodyBytes && !ExpectsContinue(request))
+        {
+            await DrainAsync(request.Body, SmallBodyBytes, token);
+            return false;
+        }
+        LimitBody(http, 0);
+        return true;
+    }
+
+    private static bool ExpectsContinue(HttpRequest request) =>
+        request.Headers.Expect.Any(value => value?.Contains("100-continue", StringComparison.OrdinalIgnoreCase) == true);
+
+    /// <summary>Reads and drops what is left of a small body, so the connection can serve the next call.</summary>
     private static async Task DrainAsync(Stream body, long max, CancellationToken token)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -272,15 +319,20 @@ internal sealed class Invoker
         else
             _runtimeLogger.LogError(exception, "Invocation failed: {Type}: {Message}", exception.GetType().Name, exception.Message);
         frame.End();
-        await WriteErrorAsync(http, exception, context, StatusCodes.Status404NotFound, _runtimeLogger, closeConnection);
+        // The caller of an event invocation is the one calling FC's API with the owner's keys: it gets the frames.
+        var error = IsRuntimeVerdict(exception) ? Verdict(exception) : ErrorResponse.FromException(exception);
+        await WriteErrorAsync(http, error, context, StatusCodes.Status404NotFound, _runtimeLogger, closeConnection);
     }
+
+    /// <summary>The runtime's own verdicts (bad event, unknown handler, timeout) point at the caller, not at code: no frames.</summary>
+    internal static ErrorResponse Verdict(Exception exception) => new(exception.Message, exception.GetType().Name, []);
 
     private static bool IsRuntimeVerdict(Exception exception) =>
         exception is InvalidEventException or HandlerNotFoundException or EventTooLargeException or FunctionTimeoutException or MissingCredentialsException;
 
     /// <summary>Writes the contract's error answer, with the invocation's secrets masked out of it.</summary>
     /// <param name="closeConnection">Ask the caller not to reuse the connection: set when the request itself cannot finish (its handler still holds the thread).</param>
-    internal static async Task WriteErrorAsync(HttpContext http, Exception exception, IFcContext context, int status, ILogger logger, bool closeConnection = false)
+    internal static async Task WriteErrorAsync(HttpContext http, ErrorResponse error, IFcContext context, int status, ILogger logger, bool closeConnection = false)
     {
         var response = http.Response;
         if (response.HasStarted)
@@ -295,10 +347,6 @@ internal sealed class Invoker
         response.Headers[FcHeaders.Status] = "404";
         response.ContentType = EventResult.Json;
         if (closeConnection) response.Headers.Connection = "close";
-        // The runtime's own verdicts (bad event, unknown handler, timeout) point at the caller, not at code: no frames.
-        var error = IsRuntimeVerdict(exception)
-            ? new ErrorResponse(exception.Message, exception.GetType().Name, [])
-            : ErrorResponse.FromException(exception);
         error = error with
         {
             ErrorMessage = SecretRedactor.Redact(error.ErrorMessage, context.Credentials),

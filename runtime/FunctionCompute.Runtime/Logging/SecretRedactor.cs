@@ -12,10 +12,37 @@ public static class SecretRedactor
     public static string Redact(string text, CloudCredentials? credentials)
     {
         if (credentials is null || credentials.IsEmpty || string.IsNullOrEmpty(text)) return text;
-        text = Replace(text, credentials.AccessKeySecret);
-        return credentials.SecurityToken is { } token ? Replace(text, token) : text;
+        return Redact(text, [credentials.AccessKeySecret, credentials.SecurityToken]);
     }
 
-    private static string Replace(string text, string secret) =>
-        secret.Length > 0 && text.Contains(secret, StringComparison.Ordinal) ? text.Replace(secret, Mask, StringComparison.Ordinal) : text;
+    /// <summary>
+    /// Returns <paramref name="text"/> with every occurrence of every value masked. Values are not replaced one
+    /// after the other: replacing the secret first turned a token that contains it into <c>tok***en</c>, the rest of
+    /// the token in plain sight. Every character any occurrence covers (nested, overlapping, or adjacent ones alike)
+    /// is found first in the original text; each run of covered characters then becomes one <see cref="Mask"/>.
+    /// </summary>
+    public static string Redact(string text, params ReadOnlySpan<string?> values)
+    {
+        if (string.IsNullOrEmpty(text)) return text;
+        bool[]? covered = null;
+        foreach (var value in values)
+        {
+            if (string.IsNullOrEmpty(value)) continue;
+            // Step by one, not by the value's length: "aa" in "aaa" covers all three characters.
+            for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + 1, StringComparison.Ordinal))
+                (covered ??= new bool[text.Length]).AsSpan(at, value.Length).Fill(true);
+        }
+        return covered is null ? text : MaskCovered(text, covered);
+    }
+
+    private static string MaskCovered(string text, bool[] covered)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!covered[i]) builder.Append(text[i]);
+            else if (i == 0 || !covered[i - 1]) builder.Append(Mask);
+        }
+        return builder.ToString();
+    }
 }

@@ -5,6 +5,7 @@ using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Invocation;
 using FunctionCompute.Runtime.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace FunctionCompute.Runtime.Tests.Invocation;
 
@@ -123,20 +124,55 @@ public class FailureTests
     }
 
     [Fact]
-    public async Task An_unhandled_exception_in_a_web_endpoint_is_a_500_with_the_error_json()
+    public async Task An_unhandled_exception_in_a_web_endpoint_is_a_500_that_shows_the_caller_no_details_and_logs_them_masked()
     {
+        const string secret = "web-secret-key-material-1";
+        const string token = "CAIS-web-token-material-1";
         await using var host = await TestFunctionHost.StartAsync(app =>
         {
             FailingApp(app);
-            app.MapGet("/boom", string () => throw new ApplicationException("web failure"));
+            app.MapGet("/boom", string (IFcContext context) => throw new ApplicationException(
+                $"connection string Password=hunter2 key {context.Credentials.AccessKeySecret}", new IOException("inner detail: /srv/app/db.sqlite")));
         });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/boom");
+        request.Headers.Add(FcHeaders.RequestId, "web-err-1");
+        foreach (var (name, value) in Fc.Credentials("STS.web", secret, token)) request.Headers.Add(name, value);
 
-        using var response = await host.Client.GetAsync("/boom");
+        using var response = await host.Client.SendAsync(request);
 
+        // A web caller may be anyone on the internet: the answer names the request id and nothing of the exception.
+        var body = await response.Content.ReadAsStringAsync();
         var error = await ErrorBody.AssertFailedAsync(response, HttpStatusCode.InternalServerError);
-        Assert.Equal("ApplicationException", error.ErrorType);
-        Assert.Equal("web failure", error.ErrorMessage);
+        Assert.Equal("InternalServerError", error.ErrorType);
+        Assert.Contains("web-err-1", error.ErrorMessage);
+        Assert.Empty(error.StackTrace);
+        foreach (var detail in new[] { "hunter2", "inner detail", "ApplicationException", "IOException", "FailureTests", secret, token })
+            Assert.DoesNotContain(detail, body);
+        // The owner finds the whole exception, frames and inner exception included, in the log under that id, masked.
+        var record = Assert.Single(host.Log.Lines, line => line.Contains(" web-err-1 [ERROR] Unhandled exception in GET /boom"));
+        Assert.Contains("Password=hunter2 key ***", record);
+        Assert.Contains("inner detail", record);
+        Assert.Contains("FailureTests", record);
+        Assert.DoesNotContain(secret, host.Log.Text);
         await AssertStillServingAsync(host);
+    }
+
+    [Fact]
+    public async Task A_web_request_kestrel_refuses_keeps_kestrels_status_and_reason_without_frames()
+    {
+        await using var host = await TestFunctionHost.StartAsync(
+            app => app.MapPost("/upload", async (HttpContext http) => (await new StreamReader(http.Request.Body).ReadToEndAsync()).Length),
+            options => options.MaxEventBytes = 1024);
+
+        // Sent chunked: no declared size for the runtime to refuse up front, so Kestrel refuses it while the app reads.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = new ByteArrayContent(new byte[4096]) };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await host.Client.SendAsync(request);
+
+        var error = await ErrorBody.AssertFailedAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("BadHttpRequestException", error.ErrorType);
+        Assert.Contains("too large", error.ErrorMessage, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(error.StackTrace);
     }
 
     [Fact]
