@@ -199,6 +199,24 @@ public class InvokeTests
     }
 
     [Fact]
+    public async Task An_event_over_32_MB_is_refused_like_FC_refuses_it_before_any_instance_starts()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"fc-local-event-{Guid.NewGuid():N}.bin");
+        await using (var stream = File.Create(file)) stream.SetLength(32L * 1024 * 1024 + 1);
+        try
+        {
+            await using var run = await FcLocalProcess.RunAsync(Invoke("--handler", "echo", "--event-file", file));
+            Assert.True(run.ExitCode == 2, run.ToString());
+            Assert.Contains("larger than 33554432 bytes", run.Stderr);
+            Assert.DoesNotContain("starting", run.Stderr);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task A_missing_package_says_to_run_the_package_script()
     {
         var empty = Directory.CreateTempSubdirectory("fc-local-empty-").FullName;

@@ -105,6 +105,10 @@ internal static class Cli
 
     private static CredentialsMode Mode(ParseResult result) => result.GetValue(Generated) ? CredentialsMode.Generated : result.GetValue(CredentialsOption);
 
+    /// <summary>
+    /// The event, refused like FC refuses a synchronous event over 32 MB: before any instance sees it, and without reading
+    /// more of a file or stdin than that (the runtime would close the connection on a larger one instead of answering).
+    /// </summary>
     private static byte[] ReadEvent(ParseResult result)
     {
         var text = result.GetValue(Event);
@@ -113,17 +117,35 @@ internal static class Cli
         if (file is not null)
         {
             if (!file.Exists) throw new UsageException($"event file {file.FullName} does not exist");
-            return File.ReadAllBytes(file.FullName);
+            using var stream = file.OpenRead();
+            return ReadBounded(stream);
         }
         if (text == "-")
         {
             using var stdin = Console.OpenStandardInput();
-            using var buffer = new MemoryStream();
-            stdin.CopyTo(buffer);
-            return buffer.ToArray();
+            return ReadBounded(stdin);
         }
-        return text is null ? [] : System.Text.Encoding.UTF8.GetBytes(text);
+        var bytes = text is null ? [] : System.Text.Encoding.UTF8.GetBytes(text);
+        return bytes.LongLength > MaxEventBytes ? throw EventTooLarge() : bytes;
     }
+
+    private const long MaxEventBytes = FunctionCompute.Runtime.Hosting.FunctionAppOptions.DefaultMaxEventBytes;
+
+    private static byte[] ReadBounded(Stream source)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = source.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > MaxEventBytes) throw EventTooLarge();
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static UsageException EventTooLarge() =>
+        new($"the event is larger than {MaxEventBytes} bytes (32 MB), the most FC accepts for a synchronous invocation");
 
     /// <summary>Options over s.yaml over defaults.</summary>
     private static FunctionSettings Settings(ParseResult result)
