@@ -36,6 +36,44 @@ public sealed class PackedFeed : IAsyncLifetime
             Path.Combine(Repository.Root, "scripts", "pack.sh"));
     }
 
+    private readonly SemaphoreSlim _setup = new(1, 1);
+    private Dictionary<string, string>? _userEnvironment;
+
+    /// <summary>
+    /// The environment of a user who installed the templates and the tools from this feed: a temporary DOTNET_CLI_HOME
+    /// holding the installed templates, <c>fc-local</c> and <c>oss-emulator</c> on PATH (installed with
+    /// <c>dotnet tool install --tool-path</c>), and the machine's NuGet cache kept (NUGET_PACKAGES) so nothing is downloaded twice.
+    /// </summary>
+    public async Task<IDictionary<string, string>> UserEnvironmentAsync()
+    {
+        await _setup.WaitAsync();
+        try
+        {
+            if (_userEnvironment is not null) return _userEnvironment;
+            var tools = NewDirectory("tools");
+            var environment = new Dictionary<string, string>
+            {
+                ["DOTNET_CLI_HOME"] = NewDirectory("dotnet-home"),
+                ["NUGET_PACKAGES"] = NuGetCache,
+                ["PATH"] = tools + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+                ["DOTNET_NOLOGO"] = "1",
+                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            };
+            await Repository.RunAsync("dotnet", TimeSpan.FromMinutes(2), environment, "new", "install", PackagePath("FunctionCompute.Templates"));
+            foreach (var (id, isTool) in Packages)
+                if (isTool) await Repository.RunAsync("dotnet", TimeSpan.FromMinutes(2), environment, "tool", "install", "--tool-path", tools, id, "--version", Version, "--add-source", Feed);
+            return _userEnvironment = environment;
+        }
+        finally
+        {
+            _setup.Release();
+        }
+    }
+
+    private static string NuGetCache => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+        ? configured
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
     /// <summary>The path of a package in the feed.</summary>
     public string PackagePath(string id, string extension = "nupkg") => Path.Combine(Feed, $"{id}.{Version}.{extension}");
 
@@ -73,12 +111,9 @@ public sealed class PackedFeed : IAsyncLifetime
         try
         {
             Directory.Delete(Work, recursive: true);
-            var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
-                ? configured
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
             foreach (var package in Packages.Keys)
             {
-                var dir = Path.Combine(cache, package.ToLowerInvariant(), Version);
+                var dir = Path.Combine(NuGetCache, package.ToLowerInvariant(), Version);
                 if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             }
         }
