@@ -23,6 +23,14 @@ public static class Repository
         return dir;
     }
 
+    /// <summary>A TCP port free on loopback right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>Runs a program and returns its stdout; a non-zero exit fails with both outputs.</summary>
     public static Task<string> RunAsync(string program, TimeSpan limit, params string[] arguments) =>
         RunAsync(program, limit, new Dictionary<string, string>(), arguments);

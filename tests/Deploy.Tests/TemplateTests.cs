@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
@@ -45,7 +44,7 @@ public sealed partial class TemplateTests(PackedFeed feed, ITestOutputHelper out
         // The README's command block, verbatim but for the fixed local ports (other tests may hold 9000 and 9100).
         var block = ReadmeBlock().Match(File.ReadAllText(Path.Combine(app, "README.md"))).Groups[1].Value;
         Assert.Contains("./package.sh", block);
-        var script = block.Replace("9000", FreePort().ToString()).Replace("9100", FreePort().ToString());
+        var script = block.Replace("9000", Repository.FreePort().ToString()).Replace("9100", Repository.FreePort().ToString());
         var run = await Repository.RunInAsync(app, "bash", Long, environment, "-c",
             "set -e; exec 2>&1; trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + script);
         output.WriteLine($"{template}: from dotnet new to the answer in {clock.Elapsed.TotalSeconds:0} s");
@@ -91,13 +90,6 @@ public sealed partial class TemplateTests(PackedFeed feed, ITestOutputHelper out
 
     [GeneratedRegex(@"```bash\n(.*?)\n```", RegexOptions.Singleline)]
     private static partial Regex ReadmeBlock();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>
