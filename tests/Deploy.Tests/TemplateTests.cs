@@ -106,6 +106,16 @@ public static class SPreview
     private static async Task<string> InstallAsync()
     {
         Directory.CreateDirectory(Home);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(Home, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
         await Repository.RunInAsync(Home, "npm", TimeSpan.FromMinutes(5), new Dictionary<string, string>(), "install", "--silent", "--no-audit", "--no-fund", "@serverless-devs/s@3.1.10");
         var s = Path.Combine(Home, "node_modules", ".bin", "s");
         await Repository.RunInAsync(Home, s, TimeSpan.FromMinutes(1), Environment(), "config", "add", "--AccessKeyID", "made-up-id",
