@@ -31,3 +31,11 @@ pack tools/OssEmulator/OssEmulator.csproj -p:OssEmulatorPackage=library
 pack templates/FunctionCompute.Templates.csproj
 echo "pack.sh: packages in $out:" >&2
 (cd "$out" && ls -1 ./*.nupkg | sed 's|^\./|  |') >&2
+version="$(cd "$out" && ls -1t FunctionCompute.Templates.*.nupkg | head -1 | sed 's/^FunctionCompute\.Templates\.//; s/\.nupkg$//')"
+cat >&2 <<NEXT
+pack.sh: next, to start a function from these packages:
+  dotnet new install "$out/FunctionCompute.Templates.$version.nupkg"
+  dotnet tool install -g FunctionCompute.FcLocal --version $version --add-source "$out"
+  dotnet new fc-event -n MyFunction --feed "$out"      # or fc-web, fc-oss
+  cd MyFunction && dotnet test && ./package.sh && fc-local invoke -e '{"name":"Ada"}'
+NEXT

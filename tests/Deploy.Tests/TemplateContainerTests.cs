@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace Deploy.Tests;
 
 /// <summary>
-/// A template's Dockerfile on the real engine, from a project made outside the repository: the custom.debian10 code
-/// package (Native AOT linked against glibc 2.28 by zig cc, the template's own package.sh) built into the image its
+/// A template's Dockerfile on the real engine, from a project made outside the repository with --runtime custom.debian10:
+/// its code package (Native AOT linked against glibc 2.28 by zig cc, the template's own package.sh) built into the image its
 /// Dockerfile describes, run with <c>--network host</c> and invoked as FC invokes it.
 /// </summary>
 [Collection("packages")]
@@ -19,7 +19,9 @@ public sealed class TemplateContainerTests(PackedFeed feed)
         var environment = await feed.UserEnvironmentAsync();
         var app = Path.Combine(feed.NewDirectory("docker-fc-event"), "HelloFn");
         await Repository.RunAsync("dotnet", Long, environment, "new", "fc-event", "-n", "HelloFn", "-o", app, "--feed", feed.Feed, "--runtime", "custom.debian10");
-        await Repository.RunInAsync(app, Path.Combine(app, "package.sh"), Long, new Dictionary<string, string>(environment) { ["PACKAGE_TARGET"] = "debian10" });
+        // No PACKAGE_TARGET: package.sh builds for the runtime chosen at creation.
+        await Repository.RunInAsync(app, Path.Combine(app, "package.sh"), Long, environment);
+        Assert.True(File.Exists(Path.Combine(app, "dist", "code-debian10", "bootstrap")), "package.sh did not build the custom.debian10 package");
 
         var image = "fc-template-test:" + Guid.NewGuid().ToString("N")[..12];
         await Repository.RunInAsync(app, "docker", Long, new Dictionary<string, string>(), "build", "--network", "host", "--build-arg", "CODE=dist/code-debian10", "-t", image, ".");
