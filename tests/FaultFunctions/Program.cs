@@ -9,6 +9,11 @@ var app = FunctionApp.CreateBuilder(args).Build();
 
 app.MapEvent("echo", (input, _) => input);
 
+// With FAULT_INITIALIZER=throw, an initializer that fails (a missing setting, a dependency down): FC then answers the
+// caller with InitializationError and never calls the function. Without the variable the app has no initializer.
+if (Environment.GetEnvironmentVariable("FAULT_INITIALIZER") == "throw")
+    app.OnInitialize(_ => throw new InvalidOperationException("the initializer could not load its settings"));
+
 // Throws the exception the event names; the message carries the rest of the event.
 app.MapEvent("throw", Stream (Stream input, IFcContext _) =>
 {

@@ -54,7 +54,15 @@ internal static class Cli
         invoke.SetAction((result, token) => Guard(() => InvokeCommand.RunAsync(Settings(result), result.GetValue(Image), Mode(result), ReadEvent(result), token)));
         start.SetAction((result, token) => Guard(() => StartCommand.RunAsync(Settings(result), result.GetValue(Image), Mode(result), result.GetValue(Port), token)));
 
-        var root = new RootCommand("fc-local: run a Function Compute custom-runtime function locally, the way FC runs it.");
+        var root = new RootCommand("""
+            fc-local: run a Function Compute custom-runtime function locally, the way FC runs it.
+            Reads ./s.yaml (handler, memory, timeout, code, initializer) when present; the function listens on 127.0.0.1.
+
+            Examples:
+              fc-local invoke -e '{"name":"Ada"}'           invoke the code package in dist/code once
+              fc-local invoke --handler echo -f event.json  another handler, the event from a file
+              fc-local start --port 9000                    serve an HTTP trigger on 127.0.0.1:9000
+            """);
         root.Subcommands.Add(invoke);
         root.Subcommands.Add(start);
         return root;

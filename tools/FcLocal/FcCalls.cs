@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using FunctionCompute.Credentials;
 using FunctionCompute.Runtime.Contract;
 
@@ -41,11 +42,41 @@ internal static class FcCalls
         }
     }
 
-    /// <summary>A lifecycle call (<c>POST /initialize</c>, <c>GET /pre-stop</c>); returns the status FC reads (x-fc-status, else HTTP) and the body.</summary>
-    public static async Task<(int Status, string Body, string RequestId)> HookAsync(HttpClient client, HttpMethod method, string path, FunctionSettings settings,
-        CloudCredentials credentials, int timeoutSeconds, CancellationToken token)
+    /// <summary>The header FC 3.0 adds to its answer to the caller when the instance's initializer failed or timed out.</summary>
+    public const string ErrorTypeHeader = "X-Fc-Error-Type";
+
+    /// <summary>Its value then. FC answers the caller 200 with the initializer's error body; the invocation never ran.</summary>
+    public const string InitializationError = "InitializationError";
+
+    /// <summary>
+    /// Calls the initializer (<c>POST /initialize</c>). It failed when it answered anything but 200, did not answer within
+    /// its timeout, or could not be reached; the body is then its error JSON, or one in FC's shape saying what happened.
+    /// </summary>
+    public static async Task<InitializerOutcome> InitializeAsync(HttpClient client, FunctionSettings settings, CloudCredentials credentials, CancellationToken token)
     {
         var requestId = NewRequestId();
+        string Error(string message, string type) =>
+            JsonSerializer.Serialize(new ErrorResponse(message, type, []), RuntimeJsonContext.Readable.ErrorResponse);
+        try
+        {
+            var (status, body, _) = await HookAsync(client, HttpMethod.Post, ControlPaths.Initialize, settings, credentials, settings.InitializationTimeoutSeconds, token, requestId);
+            return new InitializerOutcome(status == 200, status, body, requestId);
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            return new InitializerOutcome(false, null, Error($"The initializer did not finish within its timeout ({settings.InitializationTimeoutSeconds} s).", "InitializationTimeout"), requestId);
+        }
+        catch (HttpRequestException exception)
+        {
+            return new InitializerOutcome(false, null, Error($"The initializer could not be called: {exception.Message}", "InitializationFailed"), requestId);
+        }
+    }
+
+    /// <summary>A lifecycle call (<c>POST /initialize</c>, <c>GET /pre-stop</c>); returns the status FC reads (x-fc-status, else HTTP) and the body.</summary>
+    public static async Task<(int Status, string Body, string RequestId)> HookAsync(HttpClient client, HttpMethod method, string path, FunctionSettings settings,
+        CloudCredentials credentials, int timeoutSeconds, CancellationToken token, string? requestId = null)
+    {
+        requestId ??= NewRequestId();
         using var request = new HttpRequestMessage(method, path);
         if (method == HttpMethod.Post) request.Content = new ByteArrayContent([]);
         AddHeaders(request.Headers, settings, credentials, requestId, path);
@@ -97,4 +128,11 @@ internal static class CredentialsSource
                 }
         }
     }
+}
+
+/// <summary>How the initializer went: its status (null when it never answered), its body, and the request id it was called with.</summary>
+internal sealed record InitializerOutcome(bool Succeeded, int? Status, string Body, string RequestId)
+{
+    /// <summary>What went wrong, for the terminal.</summary>
+    public string Verdict => Status is { } status ? $"the initializer failed (it answered {status})" : "the initializer failed (no answer)";
 }

@@ -76,13 +76,18 @@ internal static class StartCommand
                     {
                         if (!initialized)
                         {
-                            var (status, body, _) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, ControlPaths.Initialize, settings, credentials,
-                                settings.InitializationTimeoutSeconds, http.RequestAborted);
-                            if (status != 200)
+                            var initializer = await FcCalls.InitializeAsync(instance.Client, settings, credentials, http.RequestAborted);
+                            if (!initializer.Succeeded)
                             {
-                                Terminal.Error($"the initializer failed ({status}); the request gets its error");
-                                http.Response.StatusCode = StatusCodes.Status502BadGateway;
-                                await http.Response.WriteAsync(body, http.RequestAborted);
+                                // FC 3.0 answers the caller 200 with X-Fc-Error-Type: InitializationError and the error body; the
+                                // request never reaches the function, and the next request tries the initializer again.
+                                Terminal.Error($"{FcCalls.InitializationError}: {initializer.Verdict}; the request gets FC's answer "
+                                    + $"(200, {FcCalls.ErrorTypeHeader}: {FcCalls.InitializationError}) and the function was not called");
+                                http.Response.StatusCode = StatusCodes.Status200OK;
+                                http.Response.Headers[FcCalls.ErrorTypeHeader] = FcCalls.InitializationError;
+                                http.Response.Headers["x-fc-request-id"] = requestId;
+                                http.Response.ContentType = "application/json";
+                                await http.Response.WriteAsync(initializer.Body, http.RequestAborted);
                                 return;
                             }
                             initialized = true;

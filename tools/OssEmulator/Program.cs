@@ -6,14 +6,16 @@ using FunctionCompute.OssEmulator.Hosting;
 
 namespace FunctionCompute.OssEmulator;
 
-/// <summary>Command line: <c>OssEmulator --port 9100 --bucket demo-bucket --access-key-id ID --access-key-secret SECRET</c>.</summary>
+/// <summary>Command line: <c>oss-emulator --port 9100 --bucket demo-bucket --access-key-id ID --access-key-secret SECRET</c>.</summary>
 internal static class Program
 {
     internal const int BadArguments = 2;
 
     private const string Usage = """
-        Usage: OssEmulator --bucket NAME [--bucket NAME2 ...] (--access-key-id ID --access-key-secret SECRET [--security-token TOKEN] | --credentials-file FILE)
-                           [--port PORT] [--region REGION] [--data-dir DIR] [--listen ADDRESS] [--quiet]
+        oss-emulator: a local Alibaba Cloud OSS (path style) that checks V4 signatures and STS tokens.
+
+        Usage: oss-emulator --bucket NAME [--bucket NAME2 ...] (--access-key-id ID --access-key-secret SECRET [--security-token TOKEN] | --credentials-file FILE)
+                            [--port PORT] [--region REGION] [--data-dir DIR] [--listen ADDRESS] [--quiet]
 
           --port N                 TCP port (default 9100; 0 = any free port)            env OSS_EMULATOR_PORT
           --bucket NAME            a bucket that exists (repeatable)                      env OSS_EMULATOR_BUCKETS (comma list)
@@ -44,7 +46,7 @@ internal static class Program
         }
         catch (ArgumentException ex)
         {
-            Console.Error.WriteLine("OssEmulator: error: " + ex.Message);
+            Console.Error.WriteLine("oss-emulator: error: " + ex.Message);
             Console.Error.WriteLine("Run with --help for usage.");
             return BadArguments;
         }
@@ -57,7 +59,7 @@ internal static class Program
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"OssEmulator: cannot start: {ex.Message}");
+            Console.Error.WriteLine($"oss-emulator: cannot start: {ex.Message}");
             return 1;
         }
 

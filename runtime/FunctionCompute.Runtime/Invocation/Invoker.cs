@@ -331,7 +331,7 @@ internal sealed class Invoker
         exception is InvalidEventException or HandlerNotFoundException or EventTooLargeException or FunctionTimeoutException or MissingCredentialsException;
 
     /// <summary>Writes the contract's error answer, with the invocation's secrets masked out of it.</summary>
-    /// <param name="closeConnection">Ask the caller not to reuse the connection: set when the request itself cannot finish (its handler still holds the thread).</param>
+    // closeConnection: ask the caller not to reuse the connection: set when the request itself cannot finish (its handler still holds the thread).
     internal static async Task WriteErrorAsync(HttpContext http, ErrorResponse error, IFcContext context, int status, ILogger logger, bool closeConnection = false)
     {
         var response = http.Response;

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text;
+using FunctionCompute.Credentials;
+using FunctionCompute.Oss;
+using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime.Invocation;
+
+namespace MyFunction;
+
+/// <summary>The event: where to write and what.</summary>
+/// <param name="Endpoint">The OSS endpoint, e.g. <c>oss-cn-hangzhou-internal.aliyuncs.com</c> (https is used when no scheme is given).</param>
+/// <param name="Bucket">The bucket to write to.</param>
+/// <param name="ObjectName">The object key, e.g. <c>reports/today.txt</c>.</param>
+/// <param name="Message">The object's content (stored as UTF-8 text).</param>
+/// <param name="Region">Optional: the region to sign for when the endpoint names none (the function's own region otherwise).</param>
+public sealed record PutObjectEvent(string? Endpoint, string? Bucket, string? ObjectName, string? Message, string? Region = null);
+
+/// <summary>
+/// <c>oss-put-object</c>: writes the event's <c>message</c> as an object, signed with the STS credentials FC passes with
+/// this invocation (the function's role), and answers <c>success</c>.
+/// </summary>
+public static class PutObject
+{
+    /// <summary>The variable that lets an event name a plain-http loopback endpoint (a local OSS emulator).</summary>
+    public const string AllowLoopbackVariable = "OSS_ALLOW_LOOPBACK_ENDPOINTS";
+
+    // The client signs with the credentials given per call; it has none of its own to fall back on.
+    private static readonly ICredentialsProvider NoOwnCredentials = new StaticCredentialsProvider(CloudCredentials.None);
+
+    /// <summary>Puts the object.</summary>
+    public static async Task<EventResult> HandleAsync(PutObjectEvent input, IFcContext context)
+    {
+        var endpoint = CheckEndpoint(Require(input.Endpoint, "endpoint"), Environment.GetEnvironmentVariable(AllowLoopbackVariable) == "true");
+        var bucket = Require(input.Bucket, "bucket");
+        var key = Require(input.ObjectName, "objectName");
+        if (input.Message is null) throw new InvalidEventException("The event needs a \"message\" (it may be an empty string).");
+        // The invocation's credentials, every time: FC rotates them, and concurrent invocations must not share them.
+        if (context.Credentials.IsEmpty) throw new MissingCredentialsException();
+
+        OssClient client;
+        try
+        {
+            var region = input.Region ?? (endpoint.IsLoopback ? context.Region : null);
+            client = new OssClient(new OssClientOptions { Endpoint = endpoint.AbsoluteUri, Region = region }, NoOwnCredentials);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new InvalidEventException($"The OSS endpoint '{input.Endpoint}' cannot be used: {exception.Message}", exception);
+        }
+        var content = Encoding.UTF8.GetBytes(input.Message);
+        await client.PutObjectAsync(bucket, key, content,
+            new PutObjectOptions { ContentType = "text/plain; charset=utf-8", Credentials = context.Credentials }, context.CancellationToken);
+
+        context.Logger.LogInformation("put oss://{Bucket}/{Key} ({Bytes} bytes)", bucket, key, content.Length);
+        return EventResult.FromText("success");
+    }
+
+    /// <summary>
+    /// The endpoint rule of the runtime's OSS samples: https to an Alibaba Cloud OSS host (<c>oss-*.aliyuncs.com</c>),
+    /// or plain http to a loopback address only when <paramref name="allowLoopback"/> (the environment sets
+    /// OSS_ALLOW_LOOPBACK_ENDPOINTS=true, as local runs do). Anything else is refused before a request is signed, so an
+    /// event cannot send the invocation's credentials to a host of its choosing.
+    /// </summary>
+    public static Uri CheckEndpoint(string endpoint, bool allowLoopback)
+    {
+        var text = endpoint.Trim();
+        if (!text.Contains("://", StringComparison.Ordinal)) text = "https://" + text;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+            throw new InvalidEventException($"The OSS endpoint '{endpoint}' is not a host name (with an optional scheme and port).");
+        var ossHost = uri.Host.StartsWith("oss-", StringComparison.OrdinalIgnoreCase) && uri.Host.EndsWith(".aliyuncs.com", StringComparison.OrdinalIgnoreCase);
+        if (uri.Scheme == Uri.UriSchemeHttps && ossHost) return uri;
+        if (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri))
+        {
+            if (allowLoopback) return uri;
+            throw new InvalidEventException($"The OSS endpoint '{endpoint}' is a plain-http loopback address: allowed only when {AllowLoopbackVariable}=true (local runs).");
+        }
+        throw new InvalidEventException($"The OSS endpoint '{endpoint}' is not an https Alibaba Cloud OSS endpoint (oss-<region>[-internal].aliyuncs.com).");
+    }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback && (uri.Host == "localhost" || IPAddress.TryParse(uri.Host.Trim('[', ']'), out _));
+
+    private static string Require(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? throw new InvalidEventException($"The event needs a non-empty \"{field}\".") : value.Trim();
+}
