@@ -1,7 +1,7 @@
-using System.Net;
 using System.Text;
 using FunctionCompute.Credentials;
 using FunctionCompute.Oss;
+using FunctionCompute.Oss.Addressing;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Invocation;
 
@@ -21,16 +21,13 @@ public sealed record PutObjectEvent(string? Endpoint, string? Bucket, string? Ob
 /// </summary>
 public static class PutObject
 {
-    /// <summary>The variable that lets an event name a plain-http loopback endpoint (a local OSS emulator).</summary>
-    public const string AllowLoopbackVariable = "OSS_ALLOW_LOOPBACK_ENDPOINTS";
-
     // The client signs with the credentials given per call; it has none of its own to fall back on.
     private static readonly ICredentialsProvider NoOwnCredentials = new StaticCredentialsProvider(CloudCredentials.None);
 
     /// <summary>Puts the object.</summary>
     public static async Task<EventResult> HandleAsync(PutObjectEvent input, IFcContext context)
     {
-        var endpoint = CheckEndpoint(Require(input.Endpoint, "endpoint"), Environment.GetEnvironmentVariable(AllowLoopbackVariable) == "true");
+        var endpoint = CheckEndpoint(Require(input.Endpoint, "endpoint"));
         var bucket = Require(input.Bucket, "bucket");
         var key = Require(input.ObjectName, "objectName");
         if (input.Message is null) throw new InvalidEventException("The event needs a \"message\" (it may be an empty string).");
@@ -40,8 +37,9 @@ public static class PutObject
         OssClient client;
         try
         {
-            var region = input.Region ?? (endpoint.IsLoopback ? context.Region : null);
-            client = new OssClient(new OssClientOptions { Endpoint = endpoint.AbsoluteUri, Region = region }, NoOwnCredentials);
+            // A loopback endpoint names no region: sign for the event's, else the function's own.
+            var region = input.Region ?? endpoint.Region ?? context.Region;
+            client = new OssClient(new OssClientOptions { Endpoint = endpoint.ToString(), Region = region }, NoOwnCredentials);
         }
         catch (ArgumentException exception)
         {
@@ -56,29 +54,22 @@ public static class PutObject
     }
 
     /// <summary>
-    /// The endpoint rule of the runtime's OSS samples: https to an Alibaba Cloud OSS host (<c>oss-*.aliyuncs.com</c>),
-    /// or plain http to a loopback address only when <paramref name="allowLoopback"/> (the environment sets
-    /// OSS_ALLOW_LOOPBACK_ENDPOINTS=true, as local runs do). Anything else is refused before a request is signed, so an
-    /// event cannot send the invocation's credentials to a host of its choosing.
+    /// The runtime's endpoint rule (<see cref="OssEndpointPolicy"/>): https on the default port to an Alibaba Cloud OSS host
+    /// (<c>oss-&lt;region&gt;[-internal].aliyuncs.com</c>, ...), or a loopback endpoint only when the environment has
+    /// <c>OSS_ALLOW_LOOPBACK_ENDPOINTS=true</c> (local runs: fc-local sets it, FC does not). Anything else is refused before a
+    /// request is signed, so an event cannot send the invocation's credentials to a host of its choosing.
     /// </summary>
-    public static Uri CheckEndpoint(string endpoint, bool allowLoopback)
+    public static OssEndpoint CheckEndpoint(string endpoint)
     {
-        var text = endpoint.Trim();
-        if (!text.Contains("://", StringComparison.Ordinal)) text = "https://" + text;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
-            throw new InvalidEventException($"The OSS endpoint '{endpoint}' is not a host name (with an optional scheme and port).");
-        var ossHost = uri.Host.StartsWith("oss-", StringComparison.OrdinalIgnoreCase) && uri.Host.EndsWith(".aliyuncs.com", StringComparison.OrdinalIgnoreCase);
-        if (uri.Scheme == Uri.UriSchemeHttps && ossHost) return uri;
-        if (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri))
+        try
         {
-            if (allowLoopback) return uri;
-            throw new InvalidEventException($"The OSS endpoint '{endpoint}' is a plain-http loopback address: allowed only when {AllowLoopbackVariable}=true (local runs).");
+            return OssEndpointPolicy.Check(endpoint);
         }
-        throw new InvalidEventException($"The OSS endpoint '{endpoint}' is not an https Alibaba Cloud OSS endpoint (oss-<region>[-internal].aliyuncs.com).");
+        catch (FormatException exception)
+        {
+            throw new InvalidEventException(exception.Message, exception);
+        }
     }
-
-    private static bool IsLoopback(Uri uri) =>
-        uri.IsLoopback && (uri.Host == "localhost" || IPAddress.TryParse(uri.Host.Trim('[', ']'), out _));
 
     private static string Require(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? throw new InvalidEventException($"The event needs a non-empty \"{field}\".") : value.Trim();
