@@ -140,7 +140,7 @@ internal static class Program
         if (buckets.Count == 0) throw new ArgumentException("at least one --bucket (or OSS_EMULATOR_BUCKETS) is required.");
         foreach (string b in buckets)
         {
-            if (!OssEmulatorOptions.IsValidBucketName(b)) throw new ArgumentException($"'{b}' is not a valid bucket name (3-63 lowercase letters, digits, hyphens).");
+            if (!FunctionCompute.Oss.Addressing.OssNames.IsValidBucketName(b)) throw new ArgumentException($"'{b}' is not a valid bucket name (3-63 lowercase letters, digits, hyphens).");
             if (!options.Buckets.Contains(b)) options.Buckets.Add(b);
         }
 
