@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Xml;
+using FunctionCompute.Credentials.Internal;
 using FunctionCompute.Oss.Http;
 
 namespace FunctionCompute.Oss;
@@ -101,21 +102,13 @@ internal static class OssErrorParser
     {
         foreach (string s in secrets)
         {
-            if (!string.IsNullOrEmpty(s) && value.Contains(s, StringComparison.Ordinal))
-            {
-                value = value.Replace(s, "***", StringComparison.Ordinal);
-            }
+            value = SecretMask.Apply(value, s);
         }
 
         return value;
     }
 
-    private const int SnippetLength = 120;
-
-    // Never cut between the halves of a surrogate pair: half a pair is not text a log or a message can carry.
-    private static string Snippet(string body) => body.Length <= SnippetLength
-        ? body
-        : body[..(char.IsHighSurrogate(body[SnippetLength - 1]) ? SnippetLength - 1 : SnippetLength)] + "…";
+    private static string Snippet(string body) => TextCut.Truncate(body, 120);
 
     private static string? Header(HttpResponseHeaders? headers, string name) =>
         headers is not null && headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

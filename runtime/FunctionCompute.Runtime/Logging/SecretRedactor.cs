@@ -1,4 +1,5 @@
 using FunctionCompute.Credentials;
+using FunctionCompute.Credentials.Internal;
 
 namespace FunctionCompute.Runtime.Logging;
 
@@ -6,7 +7,7 @@ namespace FunctionCompute.Runtime.Logging;
 public static class SecretRedactor
 {
     /// <summary>The text that replaces a secret.</summary>
-    public const string Mask = "***";
+    public const string Mask = SecretMask.Mask;
 
     /// <summary>Returns <paramref name="text"/> with the secret and token of <paramref name="credentials"/> masked.</summary>
     public static string Redact(string text, CloudCredentials? credentials)
@@ -16,6 +17,5 @@ public static class SecretRedactor
         return credentials.SecurityToken is { } token ? Replace(text, token) : text;
     }
 
-    private static string Replace(string text, string secret) =>
-        secret.Length > 0 && text.Contains(secret, StringComparison.Ordinal) ? text.Replace(secret, Mask, StringComparison.Ordinal) : text;
+    private static string Replace(string text, string secret) => SecretMask.Apply(text, secret);
 }
