@@ -129,21 +129,14 @@ internal sealed class MultipartOperations(OssEmulatorOptions options, OssObjectS
         for (int i = 1; i < parts.Count; i++) crc = Crc64Ecma.Combine(crc, parts[i].Crc64, parts[i].Size);
         byte[] allMd5 = parts.SelectMany(p => p.Md5).ToArray();
         string eTagValue = "\"" + Convert.ToHexString(MD5.HashData(allMd5)) + "-" + parts.Count.ToString(CultureInfo.InvariantCulture) + "\"";
-        ObjectAttributes a = upload.Attributes;
-        var obj = new OssStoredObject(bucket, key, [.. parts.Select(p => p.Segment)])
+        var obj = new OssStoredObject(bucket, key, [.. parts.Select(p => p.Segment)], upload.Attributes)
         {
             ETag = eTagValue,
             Crc64 = crc,
             LastModified = Now,
-            ContentType = a.ContentType,
             ObjectType = "Multipart",
-            StorageClass = a.StorageClass,
+            // The ACL comes with CompleteMultipartUpload (InitiateMultipartUpload's is not used, as in OSS).
             Acl = acl.Length > 0 ? acl : "default",
-            UserMetadata = a.Metadata,
-            CacheControl = a.CacheControl,
-            ContentDisposition = a.ContentDisposition,
-            ContentEncoding = a.ContentEncoding,
-            Expires = a.Expires,
             WrittenBy = credential.AccessKeyId,
             PartCount = parts.Count,
         };

@@ -25,19 +25,11 @@ internal sealed class ObjectOperations(OssEmulatorOptions options, OssObjectStor
 
         ReceivedBody body = await RequestBodies.ReceiveAsync(ctx, call, store, expectedMd5).ConfigureAwait(false);
         Segment segment = body.Segment;
-        var obj = new OssStoredObject(bucket, key, [segment])
+        var obj = new OssStoredObject(bucket, key, [segment], attributes)
         {
             ETag = OssFormats.ETag(body.Md5),
             Crc64 = body.Crc64,
             LastModified = Now,
-            ContentType = attributes.ContentType,
-            StorageClass = attributes.StorageClass,
-            Acl = attributes.Acl,
-            UserMetadata = attributes.Metadata,
-            CacheControl = attributes.CacheControl,
-            ContentDisposition = attributes.ContentDisposition,
-            ContentEncoding = attributes.ContentEncoding,
-            Expires = attributes.Expires,
             WrittenBy = credential.AccessKeyId,
         };
         try
