@@ -15,53 +15,20 @@ internal static class EmulatorCli
 {
     public const int Success = 0, StartFailed = 1, UsageError = 2;
 
-    private static readonly Option<string?> Port = new("--port")
-    {
-        HelpName = "PORT", Description = "TCP port to listen on; 0 picks a free one (default 9100) [env: OSS_EMULATOR_PORT]",
-    };
-
-    private static readonly Option<string[]> Buckets = new("--bucket")
-    {
-        HelpName = "NAME", Description = "A bucket that exists; repeat for more [env: OSS_EMULATOR_BUCKETS, comma-separated]",
-        AllowMultipleArgumentsPerToken = false,
-    };
-
-    private static readonly Option<string?> AccessKeyId = new("--access-key-id")
-    {
-        HelpName = "ID", Description = "Key id of a credential requests may sign with [env: OSS_EMULATOR_ACCESS_KEY_ID]",
-    };
-
-    private static readonly Option<string?> AccessKeySecret = new("--access-key-secret")
-    {
-        HelpName = "SECRET", Description = "Its secret; never printed [env: OSS_EMULATOR_ACCESS_KEY_SECRET]",
-    };
-
-    private static readonly Option<string?> SecurityToken = new("--security-token")
-    {
-        HelpName = "TOKEN", Description = "Makes the key id an STS one: requests must carry this x-oss-security-token [env: OSS_EMULATOR_SECURITY_TOKEN]",
-    };
-
-    private static readonly Option<string?> CredentialsFile = new("--credentials-file")
-    {
-        HelpName = "FILE", Description = "More credentials: a JSON array of {accessKeyId, accessKeySecret, securityToken?, expiration?}",
-    };
-
-    private static readonly Option<string?> Region = new("--region")
-    {
-        HelpName = "REGION", Description = "The region V4 signatures must name, without 'oss-' (default cn-hangzhou) [env: OSS_EMULATOR_REGION]",
-    };
-
-    private static readonly Option<string?> DataDir = new("--data-dir")
-    {
-        HelpName = "DIR", Description = "Keep objects in DIR across runs (default: in memory) [env: OSS_EMULATOR_DATA_DIR]",
-    };
-
-    private static readonly Option<string?> Listen = new("--listen")
-    {
-        HelpName = "ADDRESS", Description = "IP address to bind (default 127.0.0.1: this machine only)",
-    };
-
+    private static readonly Option<string?> Port = Value("--port", "PORT", "TCP port to listen on; 0 picks a free one (default 9100) [env: OSS_EMULATOR_PORT]");
+    private static readonly Option<string[]> Buckets = new("--bucket") { HelpName = "NAME", Description = "A bucket that exists; repeat for more [env: OSS_EMULATOR_BUCKETS, comma-separated]", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> AccessKeyId = Value("--access-key-id", "ID", "Key id of a credential requests may sign with [env: OSS_EMULATOR_ACCESS_KEY_ID]");
+    private static readonly Option<string?> AccessKeySecret = Value("--access-key-secret", "SECRET", "Its secret; never printed [env: OSS_EMULATOR_ACCESS_KEY_SECRET]");
+    private static readonly Option<string?> SecurityToken = Value("--security-token", "TOKEN", "Makes the key id an STS one: requests must carry this x-oss-security-token [env: OSS_EMULATOR_SECURITY_TOKEN]");
+    private static readonly Option<string?> CredentialsFile = Value("--credentials-file", "FILE", "More credentials: a JSON array of {accessKeyId, accessKeySecret, securityToken?, expiration?}");
+    private static readonly Option<string?> Region = Value("--region", "REGION", "The region V4 signatures must name, without 'oss-' (default cn-hangzhou) [env: OSS_EMULATOR_REGION]");
+    private static readonly Option<string?> DataDir = Value("--data-dir", "DIR", "Keep objects in DIR across runs (default: in memory) [env: OSS_EMULATOR_DATA_DIR]");
+    private static readonly Option<string?> Listen = Value("--listen", "ADDRESS", "IP address to bind (default 127.0.0.1: this machine only)");
     private static readonly Option<bool> Quiet = new("--quiet") { Description = "Do not log a line per request" };
+
+    // Values stay text here: EmulatorCli.Resolve checks them, whether they came from an option or a variable.
+    private static Option<string?> Value(string name, string helpName, string description) =>
+        new(name) { HelpName = helpName, Description = description };
 
     public static RootCommand Build(Func<string, string?> env, Func<OssEmulatorOptions, bool, CancellationToken, Task<int>> serve, TextWriter error)
     {
