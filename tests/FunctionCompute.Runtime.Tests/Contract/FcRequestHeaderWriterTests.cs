@@ -1,19 +1,17 @@
 using FunctionCompute.Credentials;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
+using FunctionCompute.Runtime.Tests.Context;
 
 namespace FunctionCompute.Runtime.Tests.Contract;
 
 /// <summary>The writer fc-local and the test kit call functions with is the parser's inverse, on the one header list.</summary>
 public class FcRequestHeaderWriterTests
 {
+    // Read back by the parser's own test helper (FcContextParserTests.Parse).
     private static FcContext ReadBack(HttpRequestMessage request, out IReadOnlyList<string> problems)
     {
-        var headers = new HeaderDictionary();
-        foreach (var (name, values) in request.Headers) headers[name] = values.ToArray();
-        var parsed = FcContextParser.Parse(headers, FcEnvironment.Empty, DateTimeOffset.UnixEpoch, CancellationToken.None, NullLogger.Instance);
+        var parsed = FcContextParserTests.Parse(request.Headers.ToDictionary(h => h.Key, h => Assert.Single(h.Value)));
         problems = parsed.Problems;
         return parsed.Context;
     }
