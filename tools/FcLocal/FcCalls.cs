@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 
 namespace FunctionCompute.FcLocal;
@@ -15,32 +16,26 @@ internal static class FcCalls
     /// Adds FC's headers for one call, <c>x-fc-control-path</c> always: the runtime takes a control path without it as a
     /// control call only in an event-only app, so a web request must say it is one (<see cref="ControlPaths.HttpInvoke"/>).
     /// </summary>
-    public static void AddHeaders(HttpRequestHeaders headers, FunctionSettings settings, CloudCredentials credentials, string requestId, string controlPath)
-    {
-        void Set(string name, string? value)
+    public static void AddHeaders(HttpRequestHeaders headers, FunctionSettings settings, CloudCredentials credentials, string requestId, string controlPath) =>
+        FcRequestHeaderWriter.Write(headers, new FcContext
         {
-            headers.Remove(name);
-            if (!string.IsNullOrEmpty(value)) headers.TryAddWithoutValidation(name, value);
-        }
-        Set("x-fc-request-id", requestId);
-        Set("x-fc-control-path", controlPath);
-        Set("x-fc-function-name", settings.FunctionName);
-        Set("x-fc-function-handler", settings.Handler);
-        Set("x-fc-function-memory", settings.MemoryMB.ToString(CultureInfo.InvariantCulture));
-        Set("x-fc-function-timeout", settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture));
-        Set("x-fc-function-initializer", settings.Initializer);
-        if (settings.Initializer is not null) Set("x-fc-initialization-timeout", settings.InitializationTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
-        Set("x-fc-instance-lifecycle-pre-stop-handler", settings.PreStop);
-        Set("x-fc-region", settings.Region);
-        Set("x-fc-account-id", settings.AccountId);
-        Set("x-fc-qualifier", "LATEST");
-        if (!credentials.IsEmpty)
-        {
-            Set("x-fc-access-key-id", credentials.AccessKeyId);
-            Set("x-fc-access-key-secret", credentials.AccessKeySecret);
-            Set("x-fc-security-token", credentials.SecurityToken);
-        }
-    }
+            RequestId = requestId,
+            Credentials = credentials,
+            FunctionParam = new FunctionParam
+            {
+                FunctionName = settings.FunctionName,
+                FunctionHandler = settings.Handler ?? "",
+                MemoryLimitInMB = settings.MemoryMB,
+                FunctionTimeout = settings.TimeoutSeconds,
+                FunctionInitializer = settings.Initializer,
+                // FC sends the initializer's timeout only with an initializer.
+                InitializationTimeout = settings.Initializer is null ? null : settings.InitializationTimeoutSeconds,
+                PreStopHandler = settings.PreStop,
+            },
+            ServiceMeta = new ServiceMeta { Qualifier = "LATEST" },
+            Region = settings.Region,
+            AccountId = settings.AccountId,
+        }, controlPath);
 
     /// <summary>The header FC 3.0 adds to its answer to the caller when the instance's initializer failed or timed out.</summary>
     public const string ErrorTypeHeader = "X-Fc-Error-Type";
@@ -87,7 +82,7 @@ internal static class FcCalls
     }
 
     public static int Status(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("x-fc-status", out var values) && int.TryParse(values.FirstOrDefault(), out var status) ? status : (int)response.StatusCode;
+        response.Headers.TryGetValues(FcHeaders.Status, out var values) && int.TryParse(values.FirstOrDefault(), out var status) ? status : (int)response.StatusCode;
 }
 
 /// <summary>How an invocation gets its STS credentials.</summary>

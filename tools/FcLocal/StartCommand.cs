@@ -162,7 +162,7 @@ internal static class StartCommand
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException && !http.RequestAborted.IsCancellationRequested)
         {
             http.Response.StatusCode = exception is OperationCanceledException ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
-            http.Response.Headers["x-fc-request-id"] = requestId;
+            http.Response.Headers[FcHeaders.RequestId] = requestId;
             await http.Response.WriteAsync(exception is OperationCanceledException ? "function timed out\n" : $"function unreachable: {exception.Message}\n");
             return;
         }
@@ -171,7 +171,7 @@ internal static class StartCommand
             http.Response.StatusCode = (int)response.StatusCode;
             foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
                 if (!HopByHop.Contains(name)) http.Response.Headers[name] = values.ToArray();
-            http.Response.Headers["x-fc-request-id"] = requestId;
+            http.Response.Headers[FcHeaders.RequestId] = requestId;
             await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
             await body.CopyToAsync(http.Response.Body, timeout.Token);
         }

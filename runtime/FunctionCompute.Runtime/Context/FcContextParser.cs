@@ -1,5 +1,6 @@
 using System.Globalization;
 using FunctionCompute.Credentials;
+using FunctionCompute.Credentials.Internal;
 using FunctionCompute.Runtime.Contract;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -151,12 +152,9 @@ public static class FcContextParser
 
     private static string? TrimmedOrNull(string? value) => value?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
 
-    // Never cut between the halves of a surrogate pair: half a pair is not text a log can show.
-    private static int EchoCut(string value) => char.IsHighSurrogate(value[MaxEchoedLength - 1]) ? MaxEchoedLength - 1 : MaxEchoedLength;
-
     private static string Echo(string value)
     {
-        var shown = value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, EchoCut(value)), "…");
+        var shown = TextCut.Truncate(value, MaxEchoedLength);
         // Keep the log line one line and printable whatever the header held.
         return string.Create(shown.Length, shown, static (span, s) =>
         {

@@ -10,7 +10,7 @@ public class FcContextParserTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
-    private static ParsedContext Parse(Dictionary<string, string> headers, FcEnvironment? environment = null)
+    internal static ParsedContext Parse(Dictionary<string, string> headers, FcEnvironment? environment = null)
     {
         var dictionary = new HeaderDictionary();
         foreach (var (name, value) in headers) dictionary[name] = value;
