@@ -1,3 +1,4 @@
+using FunctionCompute.Runtime.Context;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionCompute.Runtime.Logging;

@@ -1,6 +1,4 @@
-using FunctionCompute.Runtime.Context;
-
-namespace FunctionCompute.Runtime.Logging;
+namespace FunctionCompute.Runtime.Context;
 
 /// <summary>
 /// The invocation the current async flow belongs to. The runtime sets it around every call, so any
