@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
 

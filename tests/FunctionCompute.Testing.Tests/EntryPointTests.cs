@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime;
 using SampleFunctions;
 
 namespace FunctionCompute.Testing.Tests;

@@ -2,7 +2,7 @@ using FunctionCompute.Credentials;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace FunctionCompute.Runtime.Context;
+namespace FunctionCompute.Runtime;
 
 /// <summary>
 /// The immutable <see cref="IFcContext"/> of one invocation. The runtime builds it from the request

@@ -4,7 +4,7 @@ namespace FunctionCompute.Runtime.Context;
 /// The invocation the current async flow belongs to. The runtime sets it around every call, so any
 /// <c>ILogger</c> the handler uses, however it got it, writes that invocation's request id.
 /// </summary>
-public static class InvocationScope
+internal static class InvocationScope
 {
     private static readonly AsyncLocal<IFcContext?> CurrentContext = new();
 

@@ -1,4 +1,5 @@
 using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Invocation;
 using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FunctionCompute.Runtime.Hosting;
+namespace FunctionCompute.Runtime;
 
 /// <summary>
 /// Creates an ASP.NET Core app that serves FC's custom-runtime contract. Everything else is plain
