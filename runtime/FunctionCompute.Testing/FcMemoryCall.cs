@@ -12,16 +12,14 @@ namespace FunctionCompute.Testing;
 internal sealed class FcMemoryCall : FcCall
 {
     private readonly ReadOnlyMemory<byte> _input;
+    private readonly FcContextBuilder _context;
 
-    private FcMemoryCall(CallKind kind, ReadOnlyMemory<byte> input, CancellationToken callerGone, CallServices services)
-        : base(kind, callerGone, services) => _input = input;
-
-    /// <summary>Opens a call of <paramref name="kind"/> with the context <paramref name="context"/> builds (its token is the call's).</summary>
-    public static FcMemoryCall Open(CallKind kind, ReadOnlyMemory<byte> input, FcContextBuilder context, CallServices services)
+    /// <summary>A call of <paramref name="kind"/> with the context <paramref name="context"/> builds when the runtime opens it.</summary>
+    public FcMemoryCall(CallKind kind, ReadOnlyMemory<byte> input, FcContextBuilder context, CallServices services)
+        : base(kind, context.Cancellation, services)
     {
-        var call = new FcMemoryCall(kind, input, context.Cancellation, services);
-        call.Open(new ParsedContext(context.Build(call.Token, services.FunctionLogger), []));
-        return call;
+        _input = input;
+        _context = context;
     }
 
     /// <summary>200 on success, 404 on a function error (what FC reads from <c>x-fc-status</c>).</summary>
@@ -33,6 +31,8 @@ internal sealed class FcMemoryCall : FcCall
 
     /// <summary>Whether the runtime asked for the connection to be closed after the answer.</summary>
     public bool CloseConnection { get; private set; }
+
+    protected override ParsedContext ReadContext(CancellationToken token) => new(_context.Build(token, Services.FunctionLogger), []);
 
     public override long? DeclaredLength => _input.Length;
 

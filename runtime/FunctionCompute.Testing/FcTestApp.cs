@@ -79,17 +79,12 @@ public sealed class FcTestApp : IAsyncDisposable
 
     private async Task<FcInvocationResult> RunAsync(string what, CallKind kind, ReadOnlyMemory<byte> input, FcContextBuilder context)
     {
-        string requestId;
-        FcMemoryCall answer;
-        using (var call = FcMemoryCall.Open(kind, input, context, _host.Calls))
-        {
-            requestId = call.Context.RequestId;
-            await _host.Pipeline.RunAsync(call);
-            answer = call;
-        }
+        var call = new FcMemoryCall(kind, input, context, _host.Calls);
+        await _host.Pipeline.RunAsync(call);
+        var requestId = call.Context.RequestId;
         // The runtime's writer batches lines in the background: the result carries them all.
         _host.Calls.Log.Flush();
-        return new FcInvocationResult(what, requestId, answer.Status, answer.Body, answer.ContentType, Log.For(requestId));
+        return new FcInvocationResult(what, requestId, call.Status, call.Body, call.ContentType, Log.For(requestId));
     }
 
     /// <summary>Invokes <paramref name="handler"/> with a UTF-8 text event.</summary>

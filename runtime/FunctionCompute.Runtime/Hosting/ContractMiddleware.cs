@@ -27,18 +27,13 @@ internal sealed class ContractMiddleware(RequestDelegate next, FunctionPipeline 
     public Task InvokeAsync(HttpContext http)
     {
         var kind = ContractCall.Classify(http.Request, AcceptsBareControlPaths);
-        return kind == CallKind.Http ? HandleHttpAsync(http) : RunCallAsync(http, kind);
-    }
-
-    private async Task RunCallAsync(HttpContext http, CallKind kind)
-    {
-        using var call = HttpFcCall.Open(http, kind, services, options);
-        await pipeline.RunAsync(call);
+        return kind == CallKind.Http ? HandleHttpAsync(http) : pipeline.RunAsync(new HttpFcCall(http, kind, services, options));
     }
 
     private async Task HandleHttpAsync(HttpContext http)
     {
-        using var call = HttpFcCall.Open(http, CallKind.Http, services, options);
+        using var call = new HttpFcCall(http, CallKind.Http, services, options);
+        call.Open();
         var context = call.Context;
         http.Features.Set<IFcContextFeature>(new FcContextFeature(context));
         http.Response.Headers[FcHeaders.Status] = "200";

@@ -18,23 +18,24 @@ internal sealed class HttpFcCall : FcCall
     private const int SmallBodyBytes = 64 * 1024;
 
     private readonly HttpContext _http;
-
-    private HttpFcCall(HttpContext http, CallKind kind, CallServices services) : base(kind, http.RequestAborted, services) => _http = http;
+    private readonly FunctionAppOptions _options;
 
     /// <summary>
-    /// Opens the call <paramref name="http"/> carries: its context from FC's headers, cancelled at its deadline, and the
-    /// request held to <see cref="FunctionAppOptions.MaxEventBytes"/>. A web request without a request id (a bare probe,
-    /// <c>s local</c>'s <c>GET /</c>) writes no log lines; a web request's frame also ends at its deadline.
+    /// A call <paramref name="http"/> carries, its request held to <see cref="FunctionAppOptions.MaxEventBytes"/>. Its context
+    /// is read from FC's headers when it is opened; a web request without a request id (a bare probe, <c>s local</c>'s
+    /// <c>GET /</c>) writes no log lines.
     /// </summary>
-    public static HttpFcCall Open(HttpContext http, CallKind kind, CallServices services, FunctionAppOptions options)
+    public HttpFcCall(HttpContext http, CallKind kind, CallServices services, FunctionAppOptions options) : base(kind, http.RequestAborted, services)
     {
-        var call = new HttpFcCall(http, kind, services);
+        _http = http;
+        _options = options;
         LimitBody(http, options.MaxEventBytes);
-        var parsed = FcContextParser.Parse(http.Request.Headers, options.Environment, options.Clock.GetUtcNow(), call.Token, services.FunctionLogger);
-        var web = kind == CallKind.Http;
-        call.Open(parsed, framed: !web || http.Request.Headers.ContainsKey(FcHeaders.RequestId), endFrameAtDeadline: web);
-        return call;
     }
+
+    protected override ParsedContext ReadContext(CancellationToken token) =>
+        FcContextParser.Parse(_http.Request.Headers, _options.Environment, _options.Clock.GetUtcNow(), token, Services.FunctionLogger);
+
+    protected override bool Framed => Kind != CallKind.Http || _http.Request.Headers.ContainsKey(FcHeaders.RequestId);
 
     public override long? DeclaredLength => _http.Request.ContentLength;
 

@@ -9,8 +9,11 @@ namespace FunctionCompute.Runtime.Invocation;
 /// </summary>
 internal sealed class EventInvocation(EventHandlerRegistry registry, InitializerGate initializer, long maxEventBytes)
 {
+    /// <summary>Opens <paramref name="call"/>, runs it to its one answer and closes it.</summary>
     public async Task RunAsync(FcCall call)
     {
+        using var opened = call;
+        call.Open();
         var context = call.Context;
         var bodyLeftUnread = false;
         PooledEventStream? input = null;

@@ -53,35 +53,39 @@ internal abstract class FcCall : IDisposable
     public CallServices Services => _services;
 
     /// <summary>
-    /// Opens the call, once: takes its context (whose cancellation token must be <see cref="Token"/>), starts its
-    /// deadline, writes its Start line (unless <paramref name="framed"/> is false: a bare probe writes no lines), logs what
-    /// was malformed in the call's headers inside the frame, and makes the context current for the call's async flow.
-    /// The one place a per-call concern (a trace, a metric) is added.
+    /// Opens the call, once: reads its context (whose cancellation token is <see cref="Token"/>), starts its deadline, writes
+    /// its Start line (unless <see cref="Framed"/> is false: a bare probe writes no lines), logs what was malformed in the
+    /// call's headers inside the frame, and makes the context current for the call's async flow. The one place a per-call
+    /// concern (a trace, a metric) is added. Called first thing in the async method that runs the call, so the ambient
+    /// context stays in that method's flow (an async method restores its caller's when it returns).
     /// </summary>
-    /// <param name="parsed">The context and the problems found while reading it.</param>
-    /// <param name="framed">Write the Start/End lines.</param>
-    /// <param name="endFrameAtDeadline">
-    /// End the frame at the deadline even if the call has not finished: a web endpoint that never returns must not keep
-    /// its frame open for good (the log writer flushes when the last open frame ends).
-    /// </param>
-    public void Open(ParsedContext parsed, bool framed = true, bool endFrameAtDeadline = false)
+    public void Open()
     {
+        var parsed = ReadContext(Token);
         var context = parsed.Context;
         Context = context;
         var function = context.FunctionParam;
         TimeoutSeconds = Kind == CallKind.Initialize ? function.InitializationTimeout : function.FunctionTimeout;
         if (TimeoutSeconds is > 0 and var seconds) _deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
 
-        if (framed)
+        if (Framed)
         {
             var (start, end) = CallLines.Of(Kind, context.RequestId);
             _endLine = end;
             _services.Log.WriteStartLine(start);
-            if (endFrameAtDeadline) _endAtDeadline = Token.UnsafeRegister(static state => ((FcCall)state!).EndFrame(), this);
+            // A web endpoint that never returns must not keep its frame open for good (the log writer flushes when the
+            // last open frame ends): its frame ends at the deadline. Event calls and hooks end theirs with their answer.
+            if (Kind == CallKind.Http) _endAtDeadline = Token.UnsafeRegister(static state => ((FcCall)state!).EndFrame(), this);
         }
         foreach (var problem in parsed.Problems) _services.Log.WriteLog(LogLevel.Warning, context.RequestId, problem);
         _scope = InvocationScope.Enter(context);
     }
+
+    /// <summary>Reads the call's context; its cancellation token must be <paramref name="token"/>.</summary>
+    protected abstract ParsedContext ReadContext(CancellationToken token);
+
+    /// <summary>Whether the call writes its Start/End lines.</summary>
+    protected virtual bool Framed => true;
 
     /// <summary>Writes the End line, once: when the work is done and before the answer goes out, so whoever holds the answer finds the whole call in the log.</summary>
     public void EndFrame()

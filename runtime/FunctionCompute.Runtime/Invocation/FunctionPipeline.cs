@@ -24,6 +24,9 @@ internal sealed class FunctionPipeline
     /// <summary>The once-per-instance initializer, which a web request also waits for.</summary>
     public InitializerGate Initializer { get; }
 
-    /// <summary>Runs <paramref name="call"/> (opened: see <see cref="FcCall.Open"/>) to its one answer.</summary>
+    /// <summary>
+    /// Opens <paramref name="call"/> (<see cref="FcCall.Open"/>), runs it to its one answer and closes it. One async method
+    /// per call (the event's or the hook's runner does all three): the hot path pays for no extra state machine.
+    /// </summary>
     public Task RunAsync(FcCall call) => call.Kind == CallKind.Invoke ? _events.RunAsync(call) : _hooks.RunAsync(call);
 }

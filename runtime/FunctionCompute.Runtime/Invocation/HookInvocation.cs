@@ -6,8 +6,11 @@ namespace FunctionCompute.Runtime.Invocation;
 /// <summary>Runs FC's lifecycle calls: initialize, pre-stop, pre-freeze. A hook the app has no callback for answers 200.</summary>
 internal sealed class HookInvocation(FunctionLifecycle lifecycle, InitializerGate initializer)
 {
+    /// <summary>Opens <paramref name="call"/>, runs it to its one answer and closes it.</summary>
     public async Task RunAsync(FcCall call)
     {
+        using var opened = call;
+        call.Open();
         var bodyLeftUnread = false;
         try
         {
