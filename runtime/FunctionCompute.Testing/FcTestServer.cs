@@ -15,7 +15,7 @@ namespace FunctionCompute.Testing;
 /// routing, the invoker, the app's endpoints) and are sent exactly as FC sends them (<c>x-fc-control-path</c>, request id,
 /// credentials, function settings). No port, no process.
 /// <code>
-/// await using var server = await FcTestServer.StartAsync(configure => SampleApp.Create([], configure));
+/// await using var server = await FcTestServer.StartAsync&lt;Program&gt;();   // the app's own entry point, no test hook
 /// var greeting = await server.InvokeAsync("greet", new GreetEvent("Ada"), SampleJson.Default.GreetEvent, SampleJson.Default.GreetResult);
 /// using var response = await server.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/whoami"));
 /// </code>
