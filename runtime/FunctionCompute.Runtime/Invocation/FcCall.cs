@@ -152,36 +152,3 @@ internal abstract class FcCall : IDisposable
         _deadline.Dispose();
     }
 }
-
-/// <summary>What every call writes to: the function log and the runtime's and the function's loggers.</summary>
-internal sealed class CallServices(Logging.FcLogWriter log, ILoggerFactory loggers)
-{
-    public Logging.FcLogWriter Log { get; } = log;
-
-    /// <summary>The runtime's own lines (failures, refusals).</summary>
-    public ILogger RuntimeLogger { get; } = loggers.CreateLogger("FunctionCompute.Runtime");
-
-    /// <summary>The logger every context carries (<see cref="IFcContext.Logger"/>).</summary>
-    public ILogger FunctionLogger { get; } = loggers.CreateLogger("Function");
-}
-
-/// <summary>The Start/End lines of each kind of call.</summary>
-internal static class CallLines
-{
-    public static (string Start, string End) Of(CallKind kind, string requestId) => kind switch
-    {
-        CallKind.Initialize => (FcLogLines.InitializeStart(requestId), FcLogLines.InitializeEnd(requestId)),
-        CallKind.PreStop => (FcLogLines.PreStopStart(requestId), FcLogLines.PreStopEnd(requestId)),
-        CallKind.PreFreeze => (FcLogLines.PreFreezeStart(requestId), FcLogLines.PreFreezeEnd(requestId)),
-        _ => (FcLogLines.InvokeStart(requestId), FcLogLines.InvokeEnd(requestId)),
-    };
-
-    /// <summary>What a timeout message calls the code that ran out of time.</summary>
-    public static string What(CallKind kind) => kind switch
-    {
-        CallKind.Initialize => "The initializer",
-        CallKind.PreStop => "The pre-stop hook",
-        CallKind.PreFreeze => "The pre-freeze hook",
-        _ => "The function",
-    };
-}
