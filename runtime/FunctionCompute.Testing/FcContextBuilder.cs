@@ -1,4 +1,5 @@
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

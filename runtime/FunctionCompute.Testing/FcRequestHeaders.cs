@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 

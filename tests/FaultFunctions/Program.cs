@@ -1,6 +1,5 @@
 using System.Text;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime;
 using Microsoft.Extensions.Logging;
 
 // Handlers that misbehave the ways user code does. Each one is driven by the reliability suite

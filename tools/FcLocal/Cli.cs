@@ -137,7 +137,7 @@ internal static class Cli
         return bytes.LongLength > MaxEventBytes ? throw EventTooLarge() : bytes;
     }
 
-    private const long MaxEventBytes = FunctionCompute.Runtime.Hosting.FunctionAppOptions.DefaultMaxEventBytes;
+    private const long MaxEventBytes = FunctionCompute.Runtime.FunctionAppOptions.DefaultMaxEventBytes;
 
     private static byte[] ReadBounded(Stream source)
     {

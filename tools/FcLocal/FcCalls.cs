@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using FunctionCompute.Credentials;
-using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Contract;
 
 namespace FunctionCompute.FcLocal;

@@ -10,14 +10,14 @@ namespace FunctionCompute.Runtime.Context;
 /// <summary>The result of parsing: the context, and what was wrong with the headers (already safe to log).</summary>
 /// <param name="Context">The parsed context; always usable, malformed values are left empty.</param>
 /// <param name="Problems">One sentence per malformed header; never contains a secret.</param>
-public readonly record struct ParsedContext(FcContext Context, IReadOnlyList<string> Problems);
+internal readonly record struct ParsedContext(FcContext Context, IReadOnlyList<string> Problems);
 
 /// <summary>
 /// Turns FC's request headers into an <see cref="FcContext"/>. It never throws on bad input:
 /// a malformed value is left empty and reported in <see cref="ParsedContext.Problems"/>, so the
 /// invocation still runs and the problem can be logged.
 /// </summary>
-public static class FcContextParser
+internal static class FcContextParser
 {
     private const int MaxEchoedLength = 64;
 

@@ -4,7 +4,7 @@ using FunctionCompute.Credentials.Internal;
 namespace FunctionCompute.Runtime.Logging;
 
 /// <summary>Masks an invocation's access key secret and security token wherever they appear in a text.</summary>
-public static class SecretRedactor
+internal static class SecretRedactor
 {
     /// <summary>The text that replaces a secret.</summary>
     public const string Mask = SecretMask.Mask;

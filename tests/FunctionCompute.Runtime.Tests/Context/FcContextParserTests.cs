@@ -1,4 +1,5 @@
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 using Microsoft.AspNetCore.Http;

@@ -1,12 +1,10 @@
-using FunctionCompute.Runtime.Context;
-
-namespace FunctionCompute.Runtime.Logging;
+namespace FunctionCompute.Runtime.Context;
 
 /// <summary>
 /// The invocation the current async flow belongs to. The runtime sets it around every call, so any
 /// <c>ILogger</c> the handler uses, however it got it, writes that invocation's request id.
 /// </summary>
-public static class InvocationScope
+internal static class InvocationScope
 {
     private static readonly AsyncLocal<IFcContext?> CurrentContext = new();
 
