@@ -112,7 +112,7 @@ public sealed class CliParsingTests
         string error = run.Error.ToString();
         Assert.StartsWith("oss-emulator: error: ", error);
         Assert.Contains(expected, error);
-        Assert.Contains("Run 'OssEmulator --help' for usage.", error);
+        Assert.Contains("Run 'oss-emulator --help' for usage.", error);
         Assert.Equal("", run.Out.ToString());
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -30,12 +31,16 @@ internal static class EmulatorCli
     private static Option<string?> Value(string name, string helpName, string description) =>
         new(name) { HelpName = helpName, Description = description };
 
-    public static RootCommand Build(Func<string, string?> env, Func<OssEmulatorOptions, bool, CancellationToken, Task<int>> serve, TextWriter error)
+    public static Command Build(Func<string, string?> env, Func<OssEmulatorOptions, bool, CancellationToken, Task<int>> serve, TextWriter error)
     {
-        var root = new RootCommand(
+        // A named command rather than RootCommand, whose name is the assembly's (OssEmulator): the help names the command a
+        // user types, oss-emulator (the tool's command), with the help and version options RootCommand would add.
+        var root = new Command("oss-emulator",
             "A local Alibaba Cloud OSS (path style) that checks V4 signatures and security tokens against its credentials. "
             + "Needs at least one bucket and one credential. Admin API (same port): GET /_emulator/health, "
             + "GET|POST|DELETE /_emulator/faults, GET|DELETE /_emulator/requests.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
         foreach (Option option in new Option[] { Port, Buckets, AccessKeyId, AccessKeySecret, SecurityToken, CredentialsFile, Region, DataDir, Listen, Quiet })
         {
             root.Options.Add(option);
@@ -62,7 +67,7 @@ internal static class EmulatorCli
     public static async Task<int> RunAsync(string[] args, Func<string, string?> env, TextWriter output, TextWriter error,
         Func<OssEmulatorOptions, bool, CancellationToken, Task<int>> serve)
     {
-        RootCommand root = Build(env, serve, error);
+        Command root = Build(env, serve, error);
         ParseResult parsed = root.Parse(args);
         if (parsed.UnmatchedTokens.Count > 0)
         {

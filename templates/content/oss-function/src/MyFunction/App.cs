@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime;
 
 namespace MyFunction;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using FunctionCompute.Oss.Addressing;
 using FunctionCompute.OssEmulator;
-using FunctionCompute.Runtime.Invocation;
+using FunctionCompute.Runtime;
 using FunctionCompute.Testing;
 
 namespace MyFunction.Tests;
