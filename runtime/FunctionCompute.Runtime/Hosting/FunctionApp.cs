@@ -48,9 +48,15 @@ public static class FunctionApp
             kestrel.Limits.MaxRequestBodySize = null;
         });
 
-        var writer = new FcLogWriter(options.LogOutput, options.Clock);
+        // Chosen once here: each format has its own provider, so the text path carries no test of the format per line.
+        var format = options.LogFormat
+            ?? FcLogFormats.Parse(builder.Configuration[FcLogFormats.ConfigurationKey], $"Configuration key {FcLogFormats.ConfigurationKey}")
+            ?? FcLogFormat.Text;
+        var writer = new FcLogWriter(options.LogOutput, options.Clock, format);
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new FcLoggerProvider(writer));
+        builder.Logging.AddProvider(format == FcLogFormat.Json ? new FcJsonLoggerProvider(writer) : new FcLoggerProvider(writer));
+        // The host adds the current trace to every scope list by default; JSON lines carry traceId and spanId themselves.
+        if (format == FcLogFormat.Json) builder.Logging.Configure(factory => factory.ActivityTrackingOptions = ActivityTrackingOptions.None);
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
