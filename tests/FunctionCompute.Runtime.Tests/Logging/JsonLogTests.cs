@@ -287,9 +287,4 @@ public partial class JsonLogTests
         Assert.Equal(json, line.StartsWith('{'));
         if (!json) Assert.EndsWith(" [INFO] hello x", line);
     }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }
