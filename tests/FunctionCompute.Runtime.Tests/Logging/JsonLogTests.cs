@@ -211,6 +211,37 @@ public partial class JsonLogTests
         Assert.Contains("'abc\"quoted\"'", note.GetProperty("message").GetString());
     }
 
+    /// <summary>A value whose text is rendered by code that logs in turn, on the same thread, in the middle of a record.</summary>
+    private sealed class LogsWhenRendered(ILogger logger)
+    {
+        public override string ToString()
+        {
+            logger.LogInformation("rendering {What}", "nested");
+            return "rendered";
+        }
+    }
+
+    [Fact]
+    public async Task A_value_that_logs_while_it_is_rendered_gives_two_whole_lines_not_one_garbled_one()
+    {
+        await using var host = await StartJsonAsync(app =>
+            app.MapEvent("reentrant", (Stream input, IFcContext context) =>
+            {
+                context.Logger.LogInformation("outer {Value}", new LogsWhenRendered(context.Logger));
+                return input;
+            }));
+
+        using var response = await host.Client.SendAsync(Fc.Invoke("reentrant", "x", requestId: "json-reentrant"));
+        ErrorBody.AssertSucceeded(response);
+
+        var (_, records) = Split(host.Log.Text);
+        var outer = Assert.Single(records, r => r.GetProperty("message").GetString()!.StartsWith("outer", StringComparison.Ordinal));
+        Assert.Equal("rendered", outer.GetProperty("properties").GetProperty("Value").GetString());
+        // Rendered twice: for the message (by the logging framework), then for the property (by the JSON record).
+        Assert.Equal(2, records.Count(r => r.GetProperty("message").GetString() == "rendering nested"));
+        Assert.Equal(3, records.Count(r => r.TryGetProperty("requestId", out var id) && id.GetString() == "json-reentrant"));
+    }
+
     [Fact]
     public void The_writers_own_JSON_line_escapes_every_control_character_and_keeps_the_text_whole()
     {
