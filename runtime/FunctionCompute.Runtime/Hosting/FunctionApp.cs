@@ -23,8 +23,9 @@ public static class FunctionApp
 {
     /// <summary>
     /// A slim <see cref="WebApplicationBuilder"/> set up for FC: Kestrel on <c>0.0.0.0</c> (or <see cref="FunctionAppOptions.ListenAddressVariable"/>) and the port FC
-    /// names, FC's keep-alive and body limits, FC's log format for every <see cref="ILogger"/>, and the
-    /// contract's routing in front of the app's own endpoints.
+    /// names, FC's keep-alive and body limits, FC's log format for every <see cref="ILogger"/> (text, or one JSON object per
+    /// line with <c>FC_LOG_FORMAT=json</c>, see <see cref="FunctionAppOptions.LogFormat"/>), and the contract's routing in
+    /// front of the app's own endpoints.
     /// </summary>
     /// <param name="args">Command-line arguments (configuration overrides).</param>
     /// <param name="configure">Adjusts the options read from the environment (tests pick port 0 and a log sink here).</param>
