@@ -2,6 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Logging;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FunctionCompute.Runtime.Logging;
+using FunctionCompute.Runtime;
 using SampleFunctions;
 
 namespace FunctionCompute.Testing.Tests;

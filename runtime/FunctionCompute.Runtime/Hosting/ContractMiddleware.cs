@@ -1,6 +1,5 @@
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Invocation;
-using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
@@ -11,61 +10,48 @@ namespace FunctionCompute.Runtime.Hosting;
 /// <summary>
 /// The first thing every request meets: FC's control calls (invoke, initialize, pre-stop, pre-freeze)
 /// are answered here and never reach the app's endpoints; HTTP calls go on to the app with their
-/// <see cref="Context.IFcContext"/> attached.
+/// <see cref="IFcContext"/> attached.
 /// </summary>
-internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, FunctionAppOptions options, FcLogWriter log, ILoggerFactory loggerFactory,
+internal sealed class ContractMiddleware(RequestDelegate next, FunctionPipeline pipeline, CallServices services, FunctionAppOptions options,
     EndpointDataSource? endpoints)
 {
-    private readonly ILogger _logger = loggerFactory.CreateLogger("FunctionCompute.Runtime");
+    private readonly ILogger _logger = services.RuntimeLogger;
 
     /// <summary>
     /// Whether a control path without <c>x-fc-control-path</c> is a control call: only in an event-only app (event handlers,
     /// no web endpoints). Read per request from routing's composite data source, which holds every endpoint the app maps
     /// (minimal APIs, controllers, fallbacks), so an endpoint mapped late still makes the app a web app.
     /// </summary>
-    private bool AcceptsBareControlPaths => invoker.HasEventHandlers && endpoints is { Endpoints.Count: 0 };
+    private bool AcceptsBareControlPaths => !pipeline.Registry.IsEmpty && endpoints is { Endpoints.Count: 0 };
 
-    public Task InvokeAsync(HttpContext http) => ContractCall.Classify(http.Request, AcceptsBareControlPaths) switch
+    public Task InvokeAsync(HttpContext http)
     {
-        CallKind.Invoke => invoker.InvokeEventAsync(http),
-        CallKind.Http => HandleHttpAsync(http),
-        var hook => invoker.RunHookAsync(http, hook),
-    };
+        var kind = ContractCall.Classify(http.Request, AcceptsBareControlPaths);
+        return kind == CallKind.Http ? HandleHttpAsync(http) : pipeline.RunAsync(new HttpFcCall(http, kind, services, options));
+    }
 
     private async Task HandleHttpAsync(HttpContext http)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        var parsed = invoker.CreateContext(http, deadline.Token);
-        var context = parsed.Context;
-        if (context.FunctionParam.FunctionTimeout is > 0 and var seconds) deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
+        using var call = new HttpFcCall(http, CallKind.Http, services, options);
+        call.Open();
+        var context = call.Context;
         http.Features.Set<IFcContextFeature>(new FcContextFeature(context));
-        Invoker.LimitBody(http, options.MaxEventBytes);
-
-        // FC marks real invocations with a request id; a bare probe (s local's GET /) gets no log lines.
-        using var frame = http.Request.Headers.ContainsKey(FcHeaders.RequestId)
-            ? new LogFrame(log, FcLogLines.InvokeStart(context.RequestId), FcLogLines.InvokeEnd(context.RequestId))
-            : null;
-        // An endpoint that never returns must not keep its frame open for good (the writer flushes when the last
-        // open frame ends): the deadline, or the caller leaving, ends it.
-        using var endAtDeadline = frame is null ? default : deadline.Token.Register(static state => ((LogFrame)state!).End(), frame);
-        invoker.ReportProblems(parsed);
-        using var scope = InvocationScope.Enter(context);
         http.Response.Headers[FcHeaders.Status] = "200";
         if (http.Request.ContentLength > options.MaxEventBytes)
         {
             // Refused before the app runs, so an endpoint that never reads its body cannot invite one with 100 Continue
-            // either; Kestrel, held to the request's limit above, does not read it after the answer.
+            // either; Kestrel, held to the request's limit, does not read it after the answer.
             _logger.LogWarning("Refused {Method} {Path}: its body of {Declared} bytes is over the limit of {Limit} bytes.",
                 http.Request.Method, http.Request.Path.Value, http.Request.ContentLength, options.MaxEventBytes);
             var tooLarge = new BadHttpRequestException($"Request body too large. The max request body size is {options.MaxEventBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
-            await Invoker.WriteErrorAsync(http, WebError(tooLarge, context.RequestId), context, tooLarge.StatusCode, _logger, closeConnection: true);
+            await call.WriteErrorAsync(tooLarge.StatusCode, WebError(tooLarge, context.RequestId), closeConnection: true);
             return;
         }
         try
         {
             // A web function must not depend on FC's /initialize call (s local never makes it): the initializer runs
             // before the first call FC marks with a request id. Probes and health checks without one do not wait for it.
-            if (frame is not null) await invoker.EnsureInitializedAsync(context, deadline.Token);
+            if (http.Request.Headers.ContainsKey(FcHeaders.RequestId)) await pipeline.Initializer.EnsureAsync(context, call.Token);
             await next(http);
             if (IsUnansweredReadinessProbe(http))
             {
@@ -78,15 +64,11 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         {
             // The whole exception (message, inner exceptions, frames) goes to the log only, masked and under the request id.
             _logger.LogError(exception, "Unhandled exception in {Method} {Path}", http.Request.Method, http.Request.Path.Value);
-            await Invoker.WriteErrorAsync(http, WebError(exception, context.RequestId), context, WebStatus(exception), _logger);
+            await call.WriteErrorAsync(WebStatus(exception), WebError(exception, context.RequestId));
         }
         catch (OperationCanceledException)
         {
             _logger.LogWarning("The caller closed the connection before {Method} {Path} finished.", http.Request.Method, http.Request.Path.Value);
-        }
-        finally
-        {
-            frame?.End();
         }
     }
 
@@ -97,7 +79,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
     /// caller's own doing: it keeps Kestrel's reason, still without frames.
     /// </summary>
     internal static ErrorResponse WebError(Exception exception, string requestId) => exception is BadHttpRequestException
-        ? Invoker.Verdict(exception)
+        ? ErrorAnswer.Verdict(exception)
         : new ErrorResponse($"The function failed to handle the request; its log has the details under request id {requestId}.", "InternalServerError", []);
 
     /// <summary>A request Kestrel refused keeps Kestrel's status (413, 400...); anything else is the app's fault.</summary>

@@ -1,4 +1,5 @@
 using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Invocation;
 using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FunctionCompute.Runtime.Hosting;
+namespace FunctionCompute.Runtime;
 
 /// <summary>
 /// Creates an ASP.NET Core app that serves FC's custom-runtime contract. Everything else is plain
@@ -49,15 +50,25 @@ public static class FunctionApp
             kestrel.Limits.MaxRequestBodySize = null;
         });
 
-        // Chosen once here: each format has its own provider, so the text path carries no test of the format per line.
-        var format = options.LogFormat
-            ?? FcLogFormats.Parse(builder.Configuration[FcLogFormats.ConfigurationKey], $"Configuration key {FcLogFormats.ConfigurationKey}")
-            ?? FcLogFormat.Text;
-        var writer = new FcLogWriter(options.LogOutput, options.Clock, format);
+        // A bad configured format stops start-up here; the format itself is chosen when the writer is made (below), so
+        // a format the test kit sets on the options after the app built its builder still applies. Code (or
+        // FC_LOG_FORMAT, read into the options) wins over configuration, which wins over text.
+        var configuredFormat = FcLogFormats.Parse(builder.Configuration[FcLogFormats.ConfigurationKey], $"Configuration key {FcLogFormats.ConfigurationKey}");
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(format == FcLogFormat.Json ? new FcJsonLoggerProvider(writer) : new FcLoggerProvider(writer));
+        // The writer is made from the options when first resolved, not here: a test host (the kit's, over the app's own
+        // Program) points the options' LogOutput at its capture after the app has built its builder.
+        builder.Services.AddSingleton(_ => new FcLogWriter(options.LogOutput, options.Clock, options.LogFormat ?? configuredFormat ?? FcLogFormat.Text));
+        // Each format has its own provider, so the text path carries no test of the format per line.
+        builder.Services.AddSingleton<ILoggerProvider>(services =>
+        {
+            var writer = services.GetRequiredService<FcLogWriter>();
+            return writer.Format == FcLogFormat.Json ? new FcJsonLoggerProvider(writer) : new FcLoggerProvider(writer);
+        });
         // The host adds the current trace to every scope list by default; JSON lines carry traceId and spanId themselves.
-        if (format == FcLogFormat.Json) builder.Logging.Configure(factory => factory.ActivityTrackingOptions = ActivityTrackingOptions.None);
+        builder.Services.AddOptions<LoggerFactoryOptions>().Configure<FcLogWriter>((factory, writer) =>
+        {
+            if (writer.Format == FcLogFormat.Json) factory.ActivityTrackingOptions = ActivityTrackingOptions.None;
+        });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
@@ -73,10 +84,11 @@ public static class FunctionApp
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(writer);
         builder.Services.AddSingleton<EventHandlerRegistry>();
         builder.Services.AddSingleton<FunctionLifecycle>();
-        builder.Services.AddSingleton<Invoker>();
+        builder.Services.AddSingleton<CallServices>();
+        builder.Services.AddSingleton(services => new FunctionPipeline(
+            services.GetRequiredService<EventHandlerRegistry>(), services.GetRequiredService<FunctionLifecycle>(), options.MaxEventBytes));
         // Resolved from the invocation scope the runtime enters around every call, not from IHttpContextAccessor:
         // registering the accessor makes hosting set an AsyncLocal twice on every request, invocations included.
         builder.Services.AddScoped<IFcContext>(_ =>
@@ -92,13 +104,12 @@ public static class FunctionApp
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             var services = app.ApplicationServices;
-            var invoker = services.GetRequiredService<Invoker>();
+            var pipeline = services.GetRequiredService<FunctionPipeline>();
+            var calls = services.GetRequiredService<CallServices>();
             var options = services.GetRequiredService<FunctionAppOptions>();
-            var writer = services.GetRequiredService<FcLogWriter>();
-            var loggerFactory = services.GetRequiredService<ILoggerFactory>();
             // Routing's composite of every endpoint data source the app maps (null only if routing is not registered at all).
             var endpoints = services.GetService<EndpointDataSource>();
-            app.Use(inner => new ContractMiddleware(inner, invoker, options, writer, loggerFactory, endpoints).InvokeAsync);
+            app.Use(inner => new ContractMiddleware(inner, pipeline, calls, options, endpoints).InvokeAsync);
             ReportStart(services);
             next(app);
         };

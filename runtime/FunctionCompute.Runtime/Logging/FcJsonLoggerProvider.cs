@@ -11,7 +11,7 @@ namespace FunctionCompute.Runtime.Logging;
 /// format still pays nothing for a <c>BeginScope</c>.
 /// </summary>
 [ProviderAlias("FunctionCompute")]
-public sealed class FcJsonLoggerProvider(FcLogWriter writer) : ILoggerProvider, ISupportExternalScope
+internal sealed class FcJsonLoggerProvider(FcLogWriter writer) : ILoggerProvider, ISupportExternalScope
 {
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 

@@ -1,4 +1,4 @@
-namespace FunctionCompute.Runtime.Logging;
+namespace FunctionCompute.Runtime;
 
 /// <summary>How user log lines are written. The contract's marker lines (<c>FC Invoke Start RequestId: ...</c>) are the same in both.</summary>
 public enum FcLogFormat
@@ -11,7 +11,7 @@ public enum FcLogFormat
 }
 
 /// <summary>Reads the log format's names: <c>text</c> and <c>json</c>.</summary>
-public static class FcLogFormats
+internal static class FcLogFormats
 {
     /// <summary>
     /// The environment variable that selects the format (<c>json</c> or <c>text</c>). An <c>FC_</c> name, shared by every

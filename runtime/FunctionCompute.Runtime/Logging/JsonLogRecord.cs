@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime.Context;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionCompute.Runtime.Logging;
