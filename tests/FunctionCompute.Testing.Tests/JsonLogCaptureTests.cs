@@ -70,6 +70,22 @@ public class JsonLogCaptureTests
     }
 
     [Fact]
+    public async Task The_app_s_own_program_logs_JSON_when_the_kit_asks_for_it_after_the_app_built_its_builder()
+    {
+        // The kit sets the options once Program has run CreateBuilder: the format is read when the writer is made, not before.
+        await using var fc = FcTestApp.For<Program>(options => options.LogFormat = FcLogFormat.Json);
+
+        var result = await fc.InvokeAsync("structured-log", """{"order":"P-1","items":1}""",
+            new FcContextBuilder().WithRequestId("program-json").WithCredentials("STS.kit", Secret, Token));
+
+        Assert.Equal(200, result.StatusCode);
+        var reserving = Assert.Single(result.Logs, l => l.Message == "reserving 1 items of order P-1");
+        Assert.Equal("program-json", reserving.RequestId);
+        Assert.Equal(1, reserving.Properties["Items"].GetInt32());
+        Assert.Equal("FC Invoke Start RequestId: program-json", result.Logs[0].Raw);
+    }
+
+    [Fact]
     public async Task Two_hundred_concurrent_invocations_give_whole_JSON_lines_each_with_exactly_one_request()
     {
         await using var server = await FcTestServer.StartAsync(configure => SampleApp.Create([], configure), options => options.LogFormat = FcLogFormat.Json);
