@@ -26,6 +26,7 @@ public static class SampleApp
         app.MapEvent<ContextQuery, ContextSummary>("context", ContextInfo.Handle, SampleJson.Default);
         app.MapEvent<SleepEvent, SleepResult>("sleep", Sleep.HandleAsync, SampleJson.Default);
         app.MapEvent("fail", Fail.Handle);
+        app.MapEvent<StructuredLogEvent, StructuredLogResult>("structured-log", StructuredLog.Handle, SampleJson.Default);
         // OSS samples: the invocation's STS credentials sign every request (files under Oss/).
         app.MapEvent<PutObjectEvent>("oss-put-object", PutObject.HandleAsync, SampleJson.Default);
         app.MapEvent<GetObjectEvent>("oss-get-object", GetObject.HandleAsync, SampleJson.Default);

@@ -12,6 +12,8 @@ namespace SampleFunctions;
 [JsonSerializable(typeof(ContextSummary))]
 [JsonSerializable(typeof(SleepEvent))]
 [JsonSerializable(typeof(SleepResult))]
+[JsonSerializable(typeof(StructuredLogEvent))]
+[JsonSerializable(typeof(StructuredLogResult))]
 [JsonSerializable(typeof(WhoAmIResult))]
 [JsonSerializable(typeof(PutObjectEvent))]
 [JsonSerializable(typeof(GetObjectEvent))]

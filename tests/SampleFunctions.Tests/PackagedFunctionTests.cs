@@ -94,6 +94,7 @@ public class PackagedFunctionTests
     [Theory]
     [InlineData("FC_SERVER_PORT", "ninety", "FC_SERVER_PORT must be a port number")]
     [InlineData("FunctionCompute__ListenAddress", "localhost", "FunctionCompute__ListenAddress must be an IP address")]
+    [InlineData("FC_LOG_FORMAT", "jsonl", "FC_LOG_FORMAT must be 'text' or 'json'")]
     public async Task A_malformed_listen_variable_stops_start_up_with_a_clear_message(string name, string value, string message)
     {
         using var process = FunctionProcess.StartPackageProcess(new Dictionary<string, string> { [name] = value });

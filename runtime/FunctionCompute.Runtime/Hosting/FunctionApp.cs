@@ -24,8 +24,9 @@ public static class FunctionApp
 {
     /// <summary>
     /// A slim <see cref="WebApplicationBuilder"/> set up for FC: Kestrel on <c>0.0.0.0</c> (or <see cref="FunctionAppOptions.ListenAddressVariable"/>) and the port FC
-    /// names, FC's keep-alive and body limits, FC's log format for every <see cref="ILogger"/>, and the
-    /// contract's routing in front of the app's own endpoints.
+    /// names, FC's keep-alive and body limits, FC's log format for every <see cref="ILogger"/> (text, or one JSON object per
+    /// line with <c>FC_LOG_FORMAT=json</c>, see <see cref="FunctionAppOptions.LogFormat"/>), and the contract's routing in
+    /// front of the app's own endpoints.
     /// </summary>
     /// <param name="args">Command-line arguments (configuration overrides).</param>
     /// <param name="configure">Adjusts the options read from the environment (tests pick port 0 and a log sink here).</param>
@@ -49,11 +50,25 @@ public static class FunctionApp
             kestrel.Limits.MaxRequestBodySize = null;
         });
 
+        // A bad configured format stops start-up here; the format itself is chosen when the writer is made (below), so
+        // a format the test kit sets on the options after the app built its builder still applies. Code (or
+        // FC_LOG_FORMAT, read into the options) wins over configuration, which wins over text.
+        var configuredFormat = FcLogFormats.Parse(builder.Configuration[FcLogFormats.ConfigurationKey], $"Configuration key {FcLogFormats.ConfigurationKey}");
         builder.Logging.ClearProviders();
         // The writer is made from the options when first resolved, not here: a test host (the kit's, over the app's own
         // Program) points the options' LogOutput at its capture after the app has built its builder.
-        builder.Services.AddSingleton(_ => new FcLogWriter(options.LogOutput, options.Clock));
-        builder.Services.AddSingleton<ILoggerProvider>(services => new FcLoggerProvider(services.GetRequiredService<FcLogWriter>()));
+        builder.Services.AddSingleton(_ => new FcLogWriter(options.LogOutput, options.Clock, options.LogFormat ?? configuredFormat ?? FcLogFormat.Text));
+        // Each format has its own provider, so the text path carries no test of the format per line.
+        builder.Services.AddSingleton<ILoggerProvider>(services =>
+        {
+            var writer = services.GetRequiredService<FcLogWriter>();
+            return writer.Format == FcLogFormat.Json ? new FcJsonLoggerProvider(writer) : new FcLoggerProvider(writer);
+        });
+        // The host adds the current trace to every scope list by default; JSON lines carry traceId and spanId themselves.
+        builder.Services.AddOptions<LoggerFactoryOptions>().Configure<FcLogWriter>((factory, writer) =>
+        {
+            if (writer.Format == FcLogFormat.Json) factory.ActivityTrackingOptions = ActivityTrackingOptions.None;
+        });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);

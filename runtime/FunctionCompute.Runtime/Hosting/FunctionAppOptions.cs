@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime.Logging;
 
 namespace FunctionCompute.Runtime;
 
@@ -41,6 +42,12 @@ public sealed class FunctionAppOptions
     /// <summary>Where the function log goes; stdout (which FC collects) when null.</summary>
     public Stream? LogOutput { get; set; }
 
+    /// <summary>
+    /// The format of user log lines: from <c>FC_LOG_FORMAT</c> (<see cref="FcLogFormats.Variable"/>), else the configuration
+    /// key <c>FunctionCompute:LogFormat</c>, else <see cref="FcLogFormat.Text"/>. Set here in code, it wins over both.
+    /// </summary>
+    public FcLogFormat? LogFormat { get; set; }
+
     /// <summary>The FC instance facts from the environment, used where headers leave gaps.</summary>
     public FcEnvironment Environment { get; set; } = FcEnvironment.Empty;
 
@@ -59,7 +66,7 @@ public sealed class FunctionAppOptions
     /// the instance facts from the <c>FC_*</c> variables. Read once, before the app's builder exists, so the environment
     /// is the one place that decides where the runtime listens (appsettings.json does not apply).
     /// </summary>
-    /// <exception cref="InvalidOperationException">A port variable is set but is not a port number, or the address variable is not an IP address.</exception>
+    /// <exception cref="InvalidOperationException">A port variable is set but is not a port number, the address variable is not an IP address, or <c>FC_LOG_FORMAT</c> names no format.</exception>
     public static FunctionAppOptions FromEnvironment(Func<string, string?>? get = null)
     {
         get ??= System.Environment.GetEnvironmentVariable;
@@ -68,6 +75,7 @@ public sealed class FunctionAppOptions
             Port = ReadPort(get, "FC_CUSTOM_LISTEN_PORT") ?? ReadPort(get, "FC_SERVER_PORT") ?? DefaultPort,
             ListenAddress = ReadAddress(get, ListenAddressVariable) ?? IPAddress.Any,
             Environment = FcEnvironment.Read(get),
+            LogFormat = FcLogFormats.Parse(get(FcLogFormats.Variable), $"Environment variable {FcLogFormats.Variable}"),
         };
     }
 

@@ -39,10 +39,11 @@ internal sealed class FcLogWriter : IDisposable
     private int _openFrames;
     private long _previousEndTimestamp;
 
-    /// <summary>Writes to <paramref name="output"/> (stdout when null).</summary>
-    public FcLogWriter(Stream? output = null, TimeProvider? clock = null)
+    /// <summary>Writes to <paramref name="output"/> (stdout when null), user lines in <paramref name="format"/>.</summary>
+    public FcLogWriter(Stream? output = null, TimeProvider? clock = null, FcLogFormat format = FcLogFormat.Text)
     {
         _clock = clock ?? TimeProvider.System;
+        Format = format;
         // A real timer, not the clock's: tests that fake the time must still see deferred lines come out.
         _deferredFlush = new Timer(static state => ((FcLogWriter)state!).OnDeferredFlushDue(), this, Timeout.Infinite, Timeout.Infinite);
         if (output is null)
@@ -58,6 +59,12 @@ internal sealed class FcLogWriter : IDisposable
             _output = output;
         }
     }
+
+    /// <summary>The format of the user lines <see cref="WriteLog"/> writes (the marker lines are the same in both).</summary>
+    public FcLogFormat Format { get; }
+
+    /// <summary>The time a line is stamped with.</summary>
+    internal DateTime UtcNow => _clock.GetUtcNow().UtcDateTime;
 
     /// <summary>Writes one line, flushed in the next batch (line breaks and other controls in it escaped, see <see cref="Append"/>).</summary>
     public void WriteLine(string line)
@@ -148,6 +155,25 @@ internal sealed class FcLogWriter : IDisposable
         _pending.Advance(length + 1);
     }
 
+    /// <summary>
+    /// Writes one finished record, flushed in the next batch: a JSON line built outside the lock (a logged value's
+    /// <c>ToString</c> runs user code, which must not run while every other logging thread waits), copied in here.
+    /// Not escaped again: the JSON writer escaped every control character, and a line break, when it wrote the record.
+    /// </summary>
+    internal void WriteRecord(ReadOnlySpan<byte> utf8Line)
+    {
+        bool schedule;
+        lock (_bufferGate)
+        {
+            var span = _pending.GetSpan(utf8Line.Length + 1);
+            utf8Line.CopyTo(span);
+            span[utf8Line.Length] = (byte)'\n';
+            _pending.Advance(utf8Line.Length + 1);
+            schedule = ClaimScheduledFlush();
+        }
+        if (schedule) QueueFlush();
+    }
+
     private void OnDeferredFlushDue()
     {
         lock (_bufferGate) _deferredFlushArmed = false;
@@ -156,11 +182,17 @@ internal sealed class FcLogWriter : IDisposable
 
     /// <summary>
     /// Writes a user log line in FC's format: <c>2026-11-23T10:00:00.123Z &lt;request-id&gt; [INFO] message</c>
-    /// (the request id is left out outside an invocation). One record is one physical line: line breaks and other
+    /// (the request id is left out outside an invocation), or in the JSON format as a line of category
+    /// <c>FunctionCompute.Runtime</c> when the writer's <see cref="Format"/> is JSON. One record is one physical line: line breaks and other
     /// control characters in the id and the message (a multi-line exception too) are escaped (<see cref="LogText.Escape"/>).
     /// </summary>
     public void WriteLog(LogLevel level, string? requestId, string message)
     {
+        if (Format == FcLogFormat.Json)
+        {
+            JsonLogRecord.WriteMessage(this, level, requestId, message);
+            return;
+        }
         var time = _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         WriteLine(requestId is null
             ? $"{time} [{LevelName(level)}] {message}"

@@ -152,9 +152,4 @@ public partial class LoggingTests
         if (expected) await host.WaitForLogLineAsync(line => line.Contains("Request finished", StringComparison.Ordinal));
         Assert.Equal(expected, host.Log.Text.Contains("Request starting", StringComparison.Ordinal));
     }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }
