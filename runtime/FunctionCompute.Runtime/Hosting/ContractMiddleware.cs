@@ -1,4 +1,5 @@
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.Runtime.Diagnostics;
 using FunctionCompute.Runtime.Invocation;
 using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Http;
@@ -45,6 +46,8 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         using var frame = http.Request.Headers.ContainsKey(FcHeaders.RequestId)
             ? new LogFrame(log, FcLogLines.InvokeStart(context.RequestId), FcLogLines.InvokeEnd(context.RequestId))
             : null;
+        // Probes without a request id are no invocation: no Activity, and no claim on the cold start.
+        using var activity = frame is null ? null : invoker.Tracing.StartInvocation(http, context, web: true);
         // An endpoint that never returns must not keep its frame open for good (the writer flushes when the last
         // open frame ends): the deadline, or the caller leaving, ends it.
         using var endAtDeadline = frame is null ? default : deadline.Token.Register(static state => ((LogFrame)state!).End(), frame);
@@ -78,6 +81,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         {
             // The whole exception (message, inner exceptions, frames) goes to the log only, masked and under the request id.
             _logger.LogError(exception, "Unhandled exception in {Method} {Path}", http.Request.Method, http.Request.Path.Value);
+            InvocationActivity.Fail(activity, exception, context);
             await Invoker.WriteErrorAsync(http, WebError(exception, context.RequestId), context, WebStatus(exception), _logger);
         }
         catch (OperationCanceledException)
@@ -86,6 +90,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         }
         finally
         {
+            InvocationActivity.Complete(activity, http);
             frame?.End();
         }
     }

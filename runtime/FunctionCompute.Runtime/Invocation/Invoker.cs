@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.Runtime.Diagnostics;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Http;
@@ -26,6 +27,9 @@ internal sealed class Invoker
     private readonly ILogger _runtimeLogger;
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
     private volatile bool _initialized;
+
+    /// <summary>This app's invocation Activities (and its cold start).</summary>
+    public InvocationActivity Tracing { get; } = new();
 
     public Invoker(EventHandlerRegistry registry, FunctionLifecycle lifecycle, FunctionAppOptions options, FcLogWriter log, ILoggerFactory loggerFactory)
     {
@@ -55,6 +59,8 @@ internal sealed class Invoker
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         var parsed = CreateContext(http, timeout.Token);
         var context = parsed.Context;
+        // Current from here on: the handler's outgoing calls continue the invocation's trace.
+        using var activity = Tracing.StartInvocation(http, context, web: false);
         if (context.FunctionParam.FunctionTimeout is > 0 and var seconds) timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
 
         using var frame = new LogFrame(_log, FcLogLines.InvokeStart(context.RequestId), FcLogLines.InvokeEnd(context.RequestId));
@@ -81,7 +87,7 @@ internal sealed class Invoker
             ValueTask<EventResult> pending = default;
             ExceptionDispatchInfo? thrown = null;
             var watchdog = new BlockedHandlerWatchdog(timeout.Token,
-                () => FailAsync(http, context, Classify(new OperationCanceledException(), http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame, closeConnection: true));
+                () => FailAsync(http, context, Classify(new OperationCanceledException(), http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame, activity, closeConnection: true));
             try { pending = handler(input, context); }
             catch (Exception exception) { thrown = ExceptionDispatchInfo.Capture(exception); }
             // Taken once (a ValueTask may be awaited only once): the answer awaits it, and the event's release may too.
@@ -101,7 +107,7 @@ internal sealed class Invoker
         catch (Exception exception)
         {
             // An event over the limit is never read to its end: the connection cannot carry another call after it.
-            await FailAsync(http, context, Classify(exception, http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame,
+            await FailAsync(http, context, Classify(exception, http, timeout, context.FunctionParam.FunctionTimeout, "The function"), frame, activity,
                 closeConnection: bodyLeftUnread || exception is EventTooLargeException);
         }
         finally
@@ -125,6 +131,7 @@ internal sealed class Invoker
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         var parsed = CreateContext(http, timeout.Token);
         var context = parsed.Context;
+        using var activity = InvocationActivity.StartHook(http, context, kind);
         var (start, end) = kind switch
         {
             CallKind.Initialize => (FcLogLines.InitializeStart(context.RequestId), FcLogLines.InitializeEnd(context.RequestId)),
@@ -160,7 +167,7 @@ internal sealed class Invoker
         catch (Exception exception)
         {
             var what = kind switch { CallKind.Initialize => "The initializer", CallKind.PreStop => "The pre-stop hook", _ => "The pre-freeze hook" };
-            await FailAsync(http, context, Classify(exception, http, timeout, hookTimeout, what), frame, closeConnection: bodyLeftUnread);
+            await FailAsync(http, context, Classify(exception, http, timeout, hookTimeout, what), frame, activity, closeConnection: bodyLeftUnread);
         }
     }
 
@@ -307,13 +314,15 @@ internal sealed class Invoker
             ? new FunctionTimeoutException(TimeSpan.FromSeconds(seconds.GetValueOrDefault()), what)
             : exception;
 
-    private async Task FailAsync(HttpContext http, IFcContext context, Exception exception, LogFrame frame, bool closeConnection = false)
+    private async Task FailAsync(HttpContext http, IFcContext context, Exception exception, LogFrame frame, System.Diagnostics.Activity? activity,
+        bool closeConnection = false)
     {
         if (http.RequestAborted.IsCancellationRequested)
         {
             _runtimeLogger.LogWarning("The caller closed the connection before the invocation finished ({Type}).", exception.GetType().Name);
             return;
         }
+        InvocationActivity.Fail(activity, exception, context);
         if (IsRuntimeVerdict(exception))
             _runtimeLogger.LogError("Invocation failed: {Type}: {Message}", exception.GetType().Name, exception.Message);
         else
