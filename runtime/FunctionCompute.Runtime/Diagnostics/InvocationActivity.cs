@@ -96,7 +96,8 @@ internal sealed class InvocationActivity
         {
             if (!hasParent) return null;
             // Nobody listens (or the sampler dropped it): a bare Activity still carries the trace to outgoing calls.
-            activity = new Activity(name);
+            // Nobody reads its tags: skip them (a new Activity says all data is requested).
+            activity = new Activity(name) { IsAllDataRequested = false };
             activity.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
             activity.TraceStateString = parent.TraceState;
             activity.Start();
