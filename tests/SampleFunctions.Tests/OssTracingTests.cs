@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using FunctionCompute.OssEmulator;
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.StandIns;
 using FunctionCompute.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 
@@ -93,5 +94,35 @@ public sealed class OssTracingTests : IAsyncLifetime
         var invocation = Assert.Single(spans, s => s.Source.Name == "FunctionCompute.Runtime");
         Assert.Equal(ActivityStatusCode.Error, invocation.Status);
         Assert.Equal("FunctionCompute.Oss.OssException", invocation.GetTagItem("error.type"));
+    }
+}
+
+/// <summary>
+/// The Native AOT package, with nobody listening in its process (no exporter yet): a call that carries FC's trace
+/// context still hands it on to OSS, so the trace does not break at the function; one without sends none.
+/// </summary>
+public class PackagedTracingTests
+{
+    [Fact]
+    public async Task The_packaged_function_carries_fcs_trace_to_oss_without_any_listener()
+    {
+        const string trace = "5bf92f3577b34da6a3ce929d0e0e4737", callerSpan = "10f067aa0ba902b8";
+        var credential = OssSampleTests.Credential(8);
+        var options = new OssEmulatorOptions();
+        options.Buckets.Add(OssSampleTests.Bucket);
+        options.Credentials.Add(credential);
+        await using var oss = await OssEmulatorServer.StartAsync(options);
+        await using var function = await FunctionProcess.StartPackageAsync(LocalOss.Environment());
+
+        var traced = OssSampleTests.Invoke("oss-put-object", OssSampleTests.PutEvent(oss.Endpoint, "packaged/traced.txt", "traced"), credential);
+        traced.Headers.Add(FcHeaders.TraceParent, $"00-{trace}-{callerSpan}-01");
+        using (var response = await function.Client.SendAsync(traced)) Assert.Equal("success", await response.Content.ReadAsStringAsync());
+        using (var response = await function.Client.SendAsync(OssSampleTests.Invoke("oss-put-object", OssSampleTests.PutEvent(oss.Endpoint, "packaged/untraced.txt", "untraced"), credential)))
+            Assert.Equal("success", await response.Content.ReadAsStringAsync());
+
+        var sent = Assert.Single(Assert.Single(oss.RequestsFor("PutObject"), r => r.Key == "packaged/traced.txt").TraceParents);
+        Assert.Matches($"^00-{trace}-[0-9a-f]{{16}}-01$", sent);
+        Assert.DoesNotContain(callerSpan, sent);
+        Assert.Empty(Assert.Single(oss.RequestsFor("PutObject"), r => r.Key == "packaged/untraced.txt").TraceParents);
     }
 }

@@ -62,6 +62,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
                 http.Request.Method, http.Request.Path.Value, http.Request.ContentLength, options.MaxEventBytes);
             var tooLarge = new BadHttpRequestException($"Request body too large. The max request body size is {options.MaxEventBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
             await Invoker.WriteErrorAsync(http, WebError(tooLarge, context.RequestId), context, tooLarge.StatusCode, _logger, closeConnection: true);
+            InvocationActivity.Complete(activity, http);
             return;
         }
         try
