@@ -1,5 +1,5 @@
 using FunctionCompute.Credentials;
-using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime;
 
 namespace SampleFunctions;
 

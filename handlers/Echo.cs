@@ -1,4 +1,4 @@
-using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime;
 
 namespace SampleFunctions;
 

@@ -1,4 +1,4 @@
-using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime;
 using Microsoft.Extensions.Logging;
 using SampleFunctions.Credentials;
 using SampleFunctions.Oss;

@@ -1,6 +1,5 @@
 using FunctionCompute.Credentials;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime;
 
 namespace SampleFunctions;
 

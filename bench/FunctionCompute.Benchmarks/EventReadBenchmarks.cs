@@ -1,5 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Invocation;
 
 namespace FunctionCompute.Benchmarks;

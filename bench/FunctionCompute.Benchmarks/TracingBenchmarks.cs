@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Diagnostics;
@@ -73,7 +74,7 @@ public class TracingBenchmarks
     public IFcContext Untraced()
     {
         var context = Parse(_plain);
-        using var activity = _tracing.StartInvocation(_plain, context, web: false);
+        using var activity = _tracing.Start(CallKind.Invoke, context, call: null);
         return context;
     }
 
@@ -81,7 +82,7 @@ public class TracingBenchmarks
     public IFcContext TracedUnlistened()
     {
         var context = Parse(_traced);
-        using var activity = _tracing.StartInvocation(_traced, context, web: false);
+        using var activity = _tracing.Start(CallKind.Invoke, context, call: null);
         return context;
     }
 
@@ -89,7 +90,7 @@ public class TracingBenchmarks
     public IFcContext TracedListened()
     {
         var context = Parse(_traced);
-        using var activity = _tracing.StartInvocation(_traced, context, web: false);
+        using var activity = _tracing.Start(CallKind.Invoke, context, call: null);
         return context;
     }
 }

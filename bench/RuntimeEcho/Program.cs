@@ -1,5 +1,4 @@
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime;
 
 var app = FunctionApp.CreateBuilder(args).Build();
 app.MapEvent("echo", (Stream input, IFcContext _) => input);

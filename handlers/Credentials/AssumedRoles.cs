@@ -3,8 +3,7 @@ using FunctionCompute.Credentials;
 using FunctionCompute.Credentials.Providers;
 using FunctionCompute.Credentials.Sts;
 using FunctionCompute.Oss.Addressing;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Invocation;
+using FunctionCompute.Runtime;
 
 namespace SampleFunctions.Credentials;
 

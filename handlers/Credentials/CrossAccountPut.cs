@@ -1,7 +1,6 @@
 using System.Text;
 using FunctionCompute.Oss;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Invocation;
+using FunctionCompute.Runtime;
 using Microsoft.Extensions.Logging;
 using SampleFunctions.Oss;
 

@@ -1,8 +1,7 @@
 using FunctionCompute.Credentials;
 using FunctionCompute.Credentials.Chain;
 using FunctionCompute.Oss;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Invocation;
+using FunctionCompute.Runtime;
 using SampleFunctions.Oss;
 
 namespace SampleFunctions.Credentials;

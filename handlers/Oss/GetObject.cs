@@ -1,6 +1,5 @@
 using FunctionCompute.Oss;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Invocation;
+using FunctionCompute.Runtime;
 
 namespace SampleFunctions.Oss;
 

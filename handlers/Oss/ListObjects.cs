@@ -1,5 +1,5 @@
 using FunctionCompute.Oss;
-using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime;
 
 namespace SampleFunctions.Oss;
 

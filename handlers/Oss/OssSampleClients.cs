@@ -2,8 +2,7 @@ using System.Collections.Concurrent;
 using FunctionCompute.Credentials;
 using FunctionCompute.Oss;
 using FunctionCompute.Oss.Addressing;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Invocation;
+using FunctionCompute.Runtime;
 
 namespace SampleFunctions.Oss;
 

@@ -1,8 +1,7 @@
 using System.Text;
 using FunctionCompute.Events;
 using FunctionCompute.Oss;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Invocation;
+using FunctionCompute.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace SampleFunctions.Oss;

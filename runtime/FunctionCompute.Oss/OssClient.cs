@@ -267,20 +267,18 @@ public sealed partial class OssClient
     private static void ValidateBucket(string bucket)
     {
         ArgumentException.ThrowIfNullOrEmpty(bucket);
-        // The bucket becomes part of the host name; reject anything that could change the authority.
-        if (bucket.Length is < 3 or > 63 || bucket[0] == '-' || bucket[^1] == '-'
-            || !bucket.All(static c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+        if (!OssNames.IsValidBucketName(bucket))
         {
-            throw new ArgumentException($"'{bucket}' is not a valid OSS bucket name (3-63 lowercase letters, digits, hyphens).", nameof(bucket));
+            throw new ArgumentException($"'{bucket}' is not a valid OSS bucket name ({OssNames.BucketRule}).", nameof(bucket));
         }
     }
 
     private static void ValidateKey(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        if (System.Text.Encoding.UTF8.GetByteCount(key) > 1023)
+        if (OssNames.KeyProblem(key) is { } problem)
         {
-            throw new ArgumentException("OSS object keys are limited to 1023 bytes of UTF-8.", nameof(key));
+            throw new ArgumentException(problem, nameof(key));
         }
     }
 }

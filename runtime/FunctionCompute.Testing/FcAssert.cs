@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FunctionCompute.Credentials.Internal;
 using FunctionCompute.Runtime.Contract;
 
 namespace FunctionCompute.Testing;
@@ -55,5 +56,5 @@ public static class FcAssert
         }
     }
 
-    private static string Truncate(string text) => text.Length <= 500 ? text : string.Concat(text.AsSpan(0, 500), "…");
+    private static string Truncate(string text) => TextCut.Truncate(text, 500);
 }

@@ -1,4 +1,5 @@
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,7 +28,7 @@ public sealed class FcContextBuilder
     private ILogger? _logger;
     private TimeProvider _clock = TimeProvider.System;
 
-    /// <summary>The request id (a fresh GUID for every <see cref="Build"/> when not set).</summary>
+    /// <summary>The request id (a fresh GUID for every <see cref="Build()"/> when not set).</summary>
     public FcContextBuilder WithRequestId(string requestId) { _requestId = requestId; return this; }
 
     /// <summary>The invocation's credentials.</summary>
@@ -97,7 +98,7 @@ public sealed class FcContextBuilder
     /// <summary>The clock for the deadline and <see cref="IFcContext.RemainingTime"/>.</summary>
     public FcContextBuilder WithClock(TimeProvider clock) { _clock = clock; return this; }
 
-    /// <summary>The request id that <see cref="Build"/> will use, or null when each build makes a fresh one.</summary>
+    /// <summary>The request id that <see cref="Build()"/> will use, or null when each build makes a fresh one.</summary>
     public string? RequestId => _requestId;
 
     /// <summary>The function settings so far.</summary>

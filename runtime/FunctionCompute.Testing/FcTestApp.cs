@@ -1,132 +1,90 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Hosting;
-using FunctionCompute.Runtime.Invocation;
-using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionCompute.Testing;
 
 /// <summary>
-/// Invokes an app's event handlers by name, in process, without a server: the handler registered with <c>MapEvent</c> is
-/// resolved from the app's <see cref="EventHandlerRegistry"/> and called with a test context, inside FC's log markers, with
-/// its log lines captured, its failures turned into FC's error JSON and its timeout enforced, as the runtime does.
+/// Invokes an app's event handlers by name and its lifecycle hooks, in process, without HTTP: each call goes through the
+/// runtime's own pipeline (the one the package runs behind Kestrel) with a test context, so its answer (status, error JSON,
+/// masked secrets, stack frames, timeouts) is the package's, and its log lines are captured per request id.
+/// Point it at the app's entry point:
 /// <code>
-/// await using var fc = FcTestApp.Create(configure => SampleApp.Create([], configure));
+/// await using var fc = FcTestApp.For&lt;Program&gt;();
 /// var result = await fc.InvokeAsync("echo", "hello");            // result.Text == "hello"
 /// </code>
+/// or at a factory that passes the kit's options hook on: <c>FcTestApp.Create(configure => SampleApp.Create([], configure))</c>.
 /// </summary>
 public sealed class FcTestApp : IAsyncDisposable
 {
-    private readonly EventHandlerRegistry _registry;
-    private readonly FunctionLifecycle _lifecycle;
-    private readonly FcLogWriter _writer;
-    private readonly ILogger _functionLogger;
-    private readonly ILogger _runtimeLogger;
-    private readonly SemaphoreSlim _initializeGate = new(1, 1);
-    private bool _initialized;
+    private readonly FcAppHost _host;
 
-    private FcTestApp(WebApplication app, FcLogCapture log)
-    {
-        App = app;
-        Log = log;
-        _registry = app.Services.GetRequiredService<EventHandlerRegistry>();
-        _lifecycle = app.Services.GetRequiredService<FunctionLifecycle>();
-        _writer = app.Services.GetRequiredService<FcLogWriter>();
-        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
-        _functionLogger = loggers.CreateLogger("Function");
-        _runtimeLogger = loggers.CreateLogger("FunctionCompute.Runtime");
-    }
+    private FcTestApp(FcAppHost host) => _host = host;
 
     /// <summary>
     /// Builds the app with <paramref name="createApp"/> (your app's factory, given the options hook it passes to
     /// <c>FunctionApp.CreateBuilder</c>), its log going to <see cref="Log"/>. The app is not started.
     /// </summary>
-    public static FcTestApp Create(Func<Action<FunctionAppOptions>, WebApplication> createApp, Action<FunctionAppOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(createApp);
-        var log = new FcLogCapture();
-        var app = createApp(options =>
-        {
-            options.Port = 0;
-            options.ListenAddress = IPAddress.Loopback;
-            options.LogOutput = log;
-            configure?.Invoke(options);
-        });
-        return new FcTestApp(app, log);
-    }
+    public static FcTestApp Create(Func<Action<FunctionAppOptions>, WebApplication> createApp, Action<FunctionAppOptions>? configure = null) =>
+        new(FcAppHost.FromFactoryAsync(createApp, configure, serve: false).GetAwaiter().GetResult());
 
-    /// <summary>The app under test.</summary>
-    public WebApplication App { get; }
+    /// <summary>
+    /// Runs the app's own entry point (<typeparamref name="TEntryPoint"/>: its <c>Program</c>, or any type of its assembly) up
+    /// to the point where it builds its app, as ASP.NET Core's <c>WebApplicationFactory</c> does, and invokes that app.
+    /// The app needs no test hook: the kit sets the options <c>FunctionApp.CreateBuilder</c> registered (<paramref name="configure"/>
+    /// may change more of them) and sends the log to <see cref="Log"/>.
+    /// </summary>
+    public static FcTestApp For<TEntryPoint>(Action<FunctionAppOptions>? configure = null) where TEntryPoint : class =>
+        new(FcAppHost.FromEntryPoint<TEntryPoint>(configure));
+
+    /// <summary>The app under test, when it was built with <see cref="Create"/>.</summary>
+    public WebApplication App => _host.Host as WebApplication
+        ?? throw new InvalidOperationException("The app was started from its entry point: use Services.");
 
     /// <summary>The app's services.</summary>
-    public IServiceProvider Services => App.Services;
+    public IServiceProvider Services => _host.Host.Services;
 
     /// <summary>Every log line the app wrote.</summary>
-    public FcLogCapture Log { get; }
+    public FcLogCapture Log => _host.Log;
 
     /// <summary>The registered event handler names.</summary>
-    public IReadOnlyCollection<string> HandlerNames => _registry.Names;
+    public IReadOnlyCollection<string> HandlerNames => _host.Pipeline.Registry.Names;
 
     /// <summary>Invokes <paramref name="handler"/> with the event bytes.</summary>
-    public async Task<FcInvocationResult> InvokeAsync(string handler, ReadOnlyMemory<byte> input, FcContextBuilder? context = null)
+    /// <param name="handler">The function's <c>handler</c> setting (routes to the event handler of that name).</param>
+    /// <param name="input">The event bytes.</param>
+    /// <param name="context">The invocation's context (defaults of <see cref="FcContextBuilder"/> when null).</param>
+    public Task<FcInvocationResult> InvokeAsync(string handler, ReadOnlyMemory<byte> input, FcContextBuilder? context = null)
     {
         context ??= new FcContextBuilder();
         if (string.IsNullOrEmpty(context.FunctionParam.FunctionHandler)) context = context.WithHandler(handler);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
-        var fc = context.Build(timeout.Token, _functionLogger);
-        var seconds = fc.FunctionParam.FunctionTimeout;
-        if (seconds is > 0) timeout.CancelAfter(TimeSpan.FromSeconds(seconds.Value));
+        return RunAsync(handler, CallKind.Invoke, input, context);
+    }
 
-        _writer.WriteStartLine(FcLogLines.InvokeStart(fc.RequestId));
-        int status;
-        byte[] body;
-        string? contentType;
-        using (InvocationScope.Enter(fc))
-        {
-            try
-            {
-                if (!_registry.TryResolve(handler, out var resolved, out var error)) throw new HandlerNotFoundException(error);
-                await InitializeOnceAsync(fc, timeout.Token);
-                var result = await resolved(new MemoryStream(input.ToArray(), writable: false), fc).AsTask().WaitAsync(timeout.Token);
-                (status, contentType) = (200, result.ContentType);
-                if (result.Stream is { } stream)
-                {
-                    await using (stream)
-                    {
-                        using var copy = new MemoryStream();
-                        await stream.CopyToAsync(copy, timeout.Token);
-                        body = copy.ToArray();
-                    }
-                }
-                else
-                {
-                    body = result.Bytes.ToArray();
-                }
-            }
-            catch (Exception exception)
-            {
-                var reported = exception is OperationCanceledException && timeout.IsCancellationRequested
-                    && !context.Cancellation.IsCancellationRequested && seconds is > 0
-                    ? new FunctionTimeoutException(TimeSpan.FromSeconds(seconds.Value))
-                    : exception;
-                _runtimeLogger.LogError("Invocation failed: {Type}: {Message}", reported.GetType().Name, reported.Message);
-                (status, contentType) = (404, "application/json; charset=utf-8");
-                body = JsonSerializer.SerializeToUtf8Bytes(ErrorResponse.FromException(reported), RuntimeJsonContext.Readable.ErrorResponse);
-            }
-            finally
-            {
-                _writer.WriteEndLine(FcLogLines.InvokeEnd(fc.RequestId));
-                _writer.Flush(); // the runtime's writer batches lines in the background: the result carries them all
-            }
-        }
-        return new FcInvocationResult(handler, fc.RequestId, status, body, contentType, Log.For(fc.RequestId));
+    /// <summary>Makes FC's initializer call (<c>/initialize</c>): runs the app's initializer unless it has already succeeded.</summary>
+    public Task<FcInvocationResult> InitializeAsync(FcContextBuilder? context = null) =>
+        RunAsync(ControlPaths.Initialize, CallKind.Initialize, ReadOnlyMemory<byte>.Empty, context ?? new FcContextBuilder());
+
+    /// <summary>Makes FC's pre-stop call (<c>/pre-stop</c>).</summary>
+    public Task<FcInvocationResult> PreStopAsync(FcContextBuilder? context = null) =>
+        RunAsync(ControlPaths.PreStop, CallKind.PreStop, ReadOnlyMemory<byte>.Empty, context ?? new FcContextBuilder());
+
+    /// <summary>Makes FC 2.0's pre-freeze call (<c>/pre-freeze</c>).</summary>
+    public Task<FcInvocationResult> PreFreezeAsync(FcContextBuilder? context = null) =>
+        RunAsync(ControlPaths.PreFreeze, CallKind.PreFreeze, ReadOnlyMemory<byte>.Empty, context ?? new FcContextBuilder());
+
+    private async Task<FcInvocationResult> RunAsync(string what, CallKind kind, ReadOnlyMemory<byte> input, FcContextBuilder context)
+    {
+        var call = new FcMemoryCall(kind, input, context, _host.Calls);
+        await _host.Pipeline.RunAsync(call);
+        var requestId = call.Context.RequestId;
+        // The runtime's writer batches lines in the background: the result carries them all.
+        _host.Calls.Log.Flush();
+        return new FcInvocationResult(what, requestId, call.Status, call.Body, call.ContentType, Log.For(requestId));
     }
 
     /// <summary>Invokes <paramref name="handler"/> with a UTF-8 text event.</summary>
@@ -144,26 +102,6 @@ public sealed class FcTestApp : IAsyncDisposable
     public async Task<TResult> InvokeAsync<TEvent, TResult>(string handler, TEvent input, JsonTypeInfo<TEvent> eventType, JsonTypeInfo<TResult> resultType, FcContextBuilder? context = null) =>
         (await InvokeJsonAsync(handler, input, eventType, context)).Json(resultType);
 
-    private async Task InitializeOnceAsync(IFcContext context, CancellationToken token)
-    {
-        if (_initialized || _lifecycle.Initializer is not { } initializer) return;
-        await _initializeGate.WaitAsync(token);
-        try
-        {
-            if (_initialized) return;
-            await initializer(context).WaitAsync(token);
-            _initialized = true;
-        }
-        finally
-        {
-            _initializeGate.Release();
-        }
-    }
-
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await App.DisposeAsync();
-        _initializeGate.Dispose();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

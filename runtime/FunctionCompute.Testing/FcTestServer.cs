@@ -3,11 +3,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionCompute.Testing;
 
@@ -16,51 +15,44 @@ namespace FunctionCompute.Testing;
 /// routing, the invoker, the app's endpoints) and are sent exactly as FC sends them (<c>x-fc-control-path</c>, request id,
 /// credentials, function settings). No port, no process.
 /// <code>
-/// await using var server = await FcTestServer.StartAsync(configure => SampleApp.Create([], configure));
+/// await using var server = await FcTestServer.StartAsync&lt;Program&gt;();   // the app's own entry point, no test hook
 /// var greeting = await server.InvokeAsync("greet", new GreetEvent("Ada"), SampleJson.Default.GreetEvent, SampleJson.Default.GreetResult);
 /// using var response = await server.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/whoami"));
 /// </code>
 /// </summary>
 public sealed class FcTestServer : IAsyncDisposable
 {
+    private readonly FcAppHost _host;
     private readonly TestServer _server;
     private readonly HttpClient _client;
 
-    private FcTestServer(WebApplication app, TestServer server, FcLogCapture log)
+    private FcTestServer(FcAppHost host)
     {
-        App = app;
-        _server = server;
-        Log = log;
-        _client = server.CreateClient();
+        _host = host;
+        _server = host.Server!;
+        _client = _server.CreateClient();
     }
 
     /// <summary>Builds the app with <paramref name="createApp"/> on a TestServer instead of Kestrel, and starts it.</summary>
-    public static async Task<FcTestServer> StartAsync(Func<Action<FunctionAppOptions>, WebApplication> createApp, Action<FunctionAppOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(createApp);
-        var log = new FcLogCapture();
-        var app = createApp(options =>
-        {
-            options.LogOutput = log;
-            configure?.Invoke(options);
-            var inner = options.ConfigureBuilder;
-            options.ConfigureBuilder = builder =>
-            {
-                inner?.Invoke(builder);
-                builder.WebHost.UseTestServer();
-            };
-        });
-        await app.StartAsync();
-        var server = app.Services.GetRequiredService<IServer>() as TestServer
-            ?? throw new InvalidOperationException("The app did not take the test server: build it with FunctionApp.CreateBuilder(args, configure), passing the configure given to the factory.");
-        return new FcTestServer(app, server, log);
-    }
+    public static async Task<FcTestServer> StartAsync(Func<Action<FunctionAppOptions>, WebApplication> createApp, Action<FunctionAppOptions>? configure = null) =>
+        new(await FcAppHost.FromFactoryAsync(createApp, configure, serve: true));
 
-    /// <summary>The app under test.</summary>
-    public WebApplication App { get; }
+    /// <summary>
+    /// Runs the app's own entry point (<typeparamref name="TEntryPoint"/>: its <c>Program</c>) on a TestServer instead of
+    /// Kestrel, as ASP.NET Core's <c>WebApplicationFactory</c> does: no test hook needed in the app.
+    /// </summary>
+    public static Task<FcTestServer> StartAsync<TEntryPoint>(Action<FunctionAppOptions>? configure = null) where TEntryPoint : class =>
+        Task.FromResult(new FcTestServer(FcAppHost.FromEntryPoint<TEntryPoint>(configure)));
+
+    /// <summary>The app under test, when it was built with a factory.</summary>
+    public WebApplication App => _host.Host as WebApplication
+        ?? throw new InvalidOperationException("The app was started from its entry point: use Services.");
+
+    /// <summary>The app's services.</summary>
+    public IServiceProvider Services => _host.Host.Services;
 
     /// <summary>Every log line the app wrote.</summary>
-    public FcLogCapture Log { get; }
+    public FcLogCapture Log => _host.Log;
 
     /// <summary>A plain client of the in-memory server (no FC headers added).</summary>
     public HttpClient CreateClient() => _server.CreateClient();
@@ -115,7 +107,7 @@ public sealed class FcTestServer : IAsyncDisposable
     }
 
     /// <summary>Writes out the log lines the runtime has buffered, so <see cref="Log"/> has them.</summary>
-    public void FlushLog() => App.Services.GetRequiredService<FunctionCompute.Runtime.Logging.FcLogWriter>().Flush();
+    public void FlushLog() => _host.Calls.Log.Flush();
 
     private async Task<FcInvocationResult> HookAsync(HttpMethod method, string path, FcContextBuilder? context)
     {
@@ -130,7 +122,7 @@ public sealed class FcTestServer : IAsyncDisposable
         using var response = await _client.SendAsync(request, token);
         var body = await response.Content.ReadAsByteArrayAsync(token);
         // The runtime writes the End line before it answers, through a background flusher: flush so the result has it.
-        App.Services.GetRequiredService<FunctionCompute.Runtime.Logging.FcLogWriter>().Flush();
+        FlushLog();
         // The status the runtime reports in x-fc-status is what FC acts on.
         var status = response.Headers.TryGetValues(FcHeaders.Status, out var values) && int.TryParse(values.FirstOrDefault(), out var fcStatus) ? fcStatus : (int)response.StatusCode;
         return new FcInvocationResult(what, requestId, status, body, response.Content.Headers.ContentType?.ToString(), Log.For(requestId));
@@ -140,7 +132,6 @@ public sealed class FcTestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }

@@ -23,14 +23,27 @@ public static class Repository
         return dir;
     }
 
+    /// <summary>A TCP port free on loopback right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>Runs a program and returns its stdout; a non-zero exit fails with both outputs.</summary>
     public static Task<string> RunAsync(string program, TimeSpan limit, params string[] arguments) =>
         RunAsync(program, limit, new Dictionary<string, string>(), arguments);
 
     /// <summary>Runs a program with extra environment variables and returns its stdout; a non-zero exit fails with both outputs.</summary>
-    public static async Task<string> RunAsync(string program, TimeSpan limit, IDictionary<string, string> environment, params string[] arguments)
+    public static Task<string> RunAsync(string program, TimeSpan limit, IDictionary<string, string> environment, params string[] arguments) =>
+        RunInAsync(null, program, limit, environment, arguments);
+
+    /// <summary>Runs a program in a working directory (null: this process's) with extra environment variables and returns its stdout; a non-zero exit fails with both outputs.</summary>
+    public static async Task<string> RunInAsync(string? directory, string program, TimeSpan limit, IDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (directory is not null) start.WorkingDirectory = directory;
         foreach (var (name, value) in environment) start.Environment[name] = value;
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         Process process;

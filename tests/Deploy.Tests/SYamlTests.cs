@@ -14,6 +14,20 @@ public sealed class SYamlTests
     public void The_file_follows_the_fc3_schema(string file) =>
         Assert.Empty(Fc3Schema.Validate(Read(file)));
 
+    [Theory]
+    [InlineData("s.yaml", "oss-put-object", "dotnet-oss-put-object", "custom.debian12")]
+    [InlineData("s.yaml", "web", "dotnet-web", "custom.debian12")]
+    [InlineData("s.container.yaml", "echo", "dotnet-container-echo", "custom-container")]
+    public async Task The_file_renders_with_the_serverless_devs_cli(string file, string resource, string functionName, string runtime)
+    {
+        var props = await SPreview.RenderAsync(Repository.Root, file, resource);
+
+        Assert.Equal(functionName, props.GetProperty("functionName").GetString());
+        Assert.Equal(runtime, props.GetProperty("runtime").GetString());
+        Assert.Equal("cn-hangzhou", props.GetProperty("region").GetString());
+        if (resource == "oss-put-object") Assert.StartsWith($"acs:ram::{SPreview.AccountId}:role/", props.GetProperty("role").GetString());
+    }
+
     [Fact]
     public void S_yaml_deploys_every_sample_function_from_the_code_package()
     {

@@ -1,6 +1,5 @@
 using System.Text;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime;
 using Microsoft.Extensions.Logging;
 
 // Handlers that misbehave the ways user code does. Each one is driven by the reliability suite
@@ -8,6 +7,11 @@ using Microsoft.Extensions.Logging;
 var app = FunctionApp.CreateBuilder(args).Build();
 
 app.MapEvent("echo", (input, _) => input);
+
+// With FAULT_INITIALIZER=throw, an initializer that fails (a missing setting, a dependency down): FC then answers the
+// caller with InitializationError and never calls the function. Without the variable the app has no initializer.
+if (Environment.GetEnvironmentVariable("FAULT_INITIALIZER") == "throw")
+    app.OnInitialize(_ => throw new InvalidOperationException("the initializer could not load its settings"));
 
 // Throws the exception the event names; the message carries the rest of the event.
 app.MapEvent("throw", Stream (Stream input, IFcContext _) =>

@@ -41,6 +41,20 @@ public sealed partial class FcLocalProcess : IAsyncDisposable
         return code;
     }
 
+    /// <summary>A code package whose bootstrap runs the FaultFunctions test app (misbehaving handlers, a failing initializer on request).</summary>
+    public static string FaultCodeDirectory()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dll = Path.Combine(RepositoryRoot(), "tests", "FaultFunctions", "bin", configuration, "net10.0", "FaultFunctions.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: build tests/FaultFunctions.");
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("fc-local runs a bootstrap script: Linux only.");
+        var code = Directory.CreateTempSubdirectory("fc-local-fault-code-").FullName;
+        var bootstrap = Path.Combine(code, "bootstrap");
+        File.WriteAllText(bootstrap, $"#!/bin/sh\nexec dotnet '{dll}' \"$@\"\n");
+        File.SetUnixFileMode(bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return code;
+    }
+
     private static string ToolPath()
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";

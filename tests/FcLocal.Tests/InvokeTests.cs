@@ -110,6 +110,22 @@ public class InvokeTests
     }
 
     [Fact]
+    public async Task A_failing_initializer_is_an_initialization_error_and_the_invocation_never_runs()
+    {
+        await using var run = await FcLocalProcess.RunAsync(["invoke", "--code", FcLocalProcess.FaultCodeDirectory(), "--no-config", "--credentials", "none",
+            "--initializer", "true", "--env", "FAULT_INITIALIZER=throw", "--handler", "echo", "-e", "never-echoed"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("InitializationError: the initializer failed (it answered 404), so the invocation did not run", run.Stderr);
+        Assert.Contains("FC answers the caller 200 with X-Fc-Error-Type: InitializationError", run.Stderr);
+        Assert.Contains("InvalidOperationException: the initializer could not load its settings", run.Stderr);
+        Assert.Contains("FC Initialize Start RequestId", run.Stderr);
+        Assert.DoesNotContain("FC Invoke Start", run.Stderr);
+        Assert.DoesNotContain("never-echoed", run.Stdout);
+        Assert.Contains("FAILED  RequestId", run.Stderr);
+    }
+
+    [Fact]
     public async Task Settings_come_from_s_yaml_with_anchors_vars_and_the_initializer_called_once_first()
     {
         // The shape of the repository's s.yaml (fc3): an anchor merged into a second resource, ${vars.X}, a relative code path.
@@ -196,6 +212,24 @@ public class InvokeTests
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("fc-local:", run.Stderr);
         Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public async Task An_event_over_32_MB_is_refused_like_FC_refuses_it_before_any_instance_starts()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"fc-local-event-{Guid.NewGuid():N}.bin");
+        await using (var stream = File.Create(file)) stream.SetLength(32L * 1024 * 1024 + 1);
+        try
+        {
+            await using var run = await FcLocalProcess.RunAsync(Invoke("--handler", "echo", "--event-file", file));
+            Assert.True(run.ExitCode == 2, run.ToString());
+            Assert.Contains("larger than 33554432 bytes", run.Stderr);
+            Assert.DoesNotContain("starting", run.Stderr);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public class StartTests
     {
         // A web app with a slow endpoint that counts the requests it has in flight at once (the sample app has none:
         // its slow handler is an event handler, which an HTTP trigger does not reach).
-        var (process, client) = await StartPackageAsync(FaultCode(), ["--concurrency", "1", "--credentials", "none"]);
+        var (process, client) = await StartPackageAsync(FcLocalProcess.FaultCodeDirectory(), ["--concurrency", "1", "--credentials", "none"]);
         await using var _ = process;
         using var __ = client;
         var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
@@ -67,17 +67,27 @@ public class StartTests
     }
 
     /// <summary>A code package whose bootstrap runs tests/FaultFunctions (built with this project) on the shared runtime.</summary>
-    private static string FaultCode()
+
+    [Fact]
+    public async Task A_failing_initializer_is_answered_as_fc_answers_its_caller_and_tried_again_on_the_next_request()
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var dll = Path.Combine(FcLocalProcess.RepositoryRoot(), "tests", "FaultFunctions", "bin", configuration, "net10.0", "FaultFunctions.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build tests/FaultFunctions.");
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("fc-local runs a bootstrap script: Linux only.");
-        var code = Directory.CreateTempSubdirectory("fc-local-fault-code-").FullName;
-        var bootstrap = Path.Combine(code, "bootstrap");
-        File.WriteAllText(bootstrap, $"#!/bin/sh\nexec dotnet '{dll}' \"$@\"\n");
-        File.SetUnixFileMode(bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return code;
+        var (process, client) = await StartPackageAsync(FcLocalProcess.FaultCodeDirectory(),
+            ["--credentials", "none", "--initializer", "true", "--env", "FAULT_INITIALIZER=throw"]);
+        await using var _ = process;
+        using var __ = client;
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var response = await client.GetAsync("/in-flight?milliseconds=1");
+            // FC 3.0: 200 to the caller, X-Fc-Error-Type: InitializationError, the initializer's error as the body.
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("InitializationError", response.Headers.GetValues("X-Fc-Error-Type").Single());
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("InvalidOperationException", body.RootElement.GetProperty("errorType").GetString());
+            Assert.Contains("could not load its settings", body.RootElement.GetProperty("errorMessage").GetString());
+        }
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(process.Stderr, "FC Initialize Start RequestId").Count);
+        Assert.Contains("InitializationError: the initializer failed (it answered 404)", process.Stderr);
     }
 
     [Fact]

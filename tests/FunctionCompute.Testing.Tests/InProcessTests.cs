@@ -1,6 +1,5 @@
 using System.Text.Json;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime;
 using SampleFunctions;
 
 namespace FunctionCompute.Testing.Tests;

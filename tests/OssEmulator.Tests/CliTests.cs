@@ -158,7 +158,7 @@ public sealed partial class CliTests
         await p.WaitForExitAsync(timeout.Token);
         p.WaitForExit(); // flush the redirected streams
         Assert.Equal(2, p.ExitCode);
-        Assert.Contains("stderr: OssEmulator: error:", output.Text);
+        Assert.Contains("stderr: oss-emulator: error:", output.Text);
         Assert.Contains(expectedInMessage, output.Text);
         Assert.DoesNotContain("listening", output.Text);
     }

@@ -23,9 +23,8 @@ public sealed class CredentialSampleTests : IAsyncLifetime
     internal const string Bucket = "partner-bucket";
     private StsServer _sts = null!;
     private OssEmulatorServer _oss = null!;
-    private WebApplication _app = null!;
+    private FunctionCompute.Testing.FcTestServer _app = null!;
     private HttpClient _client = null!;
-    private readonly MemoryStream _log = new();
     private readonly ConcurrentQueue<StsIssuedCredentials> _issued = new();
 
     // The handler caches assumed credentials per role for the whole process: a role of its own per test.
@@ -66,7 +65,7 @@ public sealed class CredentialSampleTests : IAsyncLifetime
         // The in-process sample reads its STS endpoint from this process's environment. The tests of this class run one
         // at a time and no other in-process test calls STS (the refusal tests set their own value, alone).
         Environment.SetEnvironmentVariable(LocalRuns.StsEndpointVariable, _sts.Endpoint);
-        (_app, _client) = await InProcessSampleApp.StartAsync(_log);
+        (_app, _client) = await InProcessSampleApp.StartAsync();
     }
 
     public async Task DisposeAsync()
@@ -78,14 +77,7 @@ public sealed class CredentialSampleTests : IAsyncLifetime
         await _oss.DisposeAsync();
     }
 
-    private string LogText
-    {
-        get
-        {
-            _app.Services.GetRequiredService<FunctionCompute.Runtime.Logging.FcLogWriter>().Flush();
-            return Encoding.UTF8.GetString(_log.ToArray());
-        }
-    }
+    private string LogText => InProcessSampleApp.LogText(_app);
 
     private string Put(string key, string message = "m", string? role = null, string? externalId = null) =>
         PutEvent(role ?? _role, _oss.Endpoint, key, message, externalId);

@@ -29,9 +29,8 @@ public sealed class EndpointPolicySampleTests : IAsyncLifetime
         CredentialsEnvironmentVariables.AccessKeySecret, CredentialsEnvironmentVariables.EcsMetadataDisabled,
     ];
     private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
-    private readonly MemoryStream _log = new();
     private CountingListener _listener = null!;
-    private WebApplication _app = null!;
+    private FunctionCompute.Testing.FcTestServer _app = null!;
     private HttpClient _client = null!;
 
     public static TheoryData<string> Samples =>
@@ -48,7 +47,7 @@ public sealed class EndpointPolicySampleTests : IAsyncLifetime
         Environment.SetEnvironmentVariable(CredentialsEnvironmentVariables.AccessKeyId, "LTAI-policy-test");
         Environment.SetEnvironmentVariable(CredentialsEnvironmentVariables.AccessKeySecret, "policy-test-secret");
         Environment.SetEnvironmentVariable(CredentialsEnvironmentVariables.EcsMetadataDisabled, "true");
-        (_app, _client) = await InProcessSampleApp.StartAsync(_log);
+        (_app, _client) = await InProcessSampleApp.StartAsync();
     }
 
     public async Task DisposeAsync()

@@ -1,11 +1,6 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using FunctionCompute.StandIns;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
+using FunctionCompute.Testing;
 
 namespace SampleFunctions.Tests;
 
@@ -27,20 +22,24 @@ internal static class LocalRuns
     internal static void OptIn() => Environment.SetEnvironmentVariable(AllowLoopbackVariable, "true");
 }
 
-/// <summary>The sample app served by Kestrel on a free loopback port, invoked over HTTP the way FC invokes it.</summary>
+/// <summary>
+/// The sample app's own <c>Program</c> on the test kit's in-memory server (no port, no process), called over HTTP the way
+/// FC calls it: the production pipeline, with the log captured.
+/// </summary>
 internal static class InProcessSampleApp
 {
-    /// <summary>Starts the app; its log lines go to <paramref name="log"/>.</summary>
-    public static async Task<(WebApplication App, HttpClient Client)> StartAsync(MemoryStream log)
+    public static async Task<(FcTestServer App, HttpClient Client)> StartAsync()
     {
-        var app = SampleApp.Create([], o =>
-        {
-            o.Port = 0;
-            o.ListenAddress = IPAddress.Loopback;
-            o.LogOutput = Stream.Synchronized(log);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return (app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) });
+        var server = await FcTestServer.StartAsync<Program>();
+        var client = server.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(60);
+        return (server, client);
+    }
+
+    /// <summary>Everything the app logged so far.</summary>
+    public static string LogText(FcTestServer app)
+    {
+        app.FlushLog();
+        return string.Join('\n', app.Log.Lines.Select(line => line.Raw));
     }
 }

@@ -17,9 +17,8 @@ public sealed class OssSampleTests : IAsyncLifetime
 {
     internal const string Bucket = "sample-bucket";
     private OssEmulatorServer _oss = null!;
-    private WebApplication _app = null!;
+    private FunctionCompute.Testing.FcTestServer _app = null!;
     private HttpClient _client = null!;
-    private readonly MemoryStream _log = new();
 
     internal static EmulatorCredential Credential(int i) =>
         new($"STS.sample{i:D3}", $"sample-secret-{i:D3}-{Guid.NewGuid():N}", $"CAIS-sample-token-{i:D3}-{Guid.NewGuid():N}");
@@ -30,7 +29,7 @@ public sealed class OssSampleTests : IAsyncLifetime
         options.Buckets.Add(Bucket);
         _oss = await OssEmulatorServer.StartAsync(options);
 
-        (_app, _client) = await InProcessSampleApp.StartAsync(_log);
+        (_app, _client) = await InProcessSampleApp.StartAsync();
     }
 
     public async Task DisposeAsync()
@@ -40,14 +39,7 @@ public sealed class OssSampleTests : IAsyncLifetime
         await _oss.DisposeAsync();
     }
 
-    private string LogText
-    {
-        get
-        {
-            _app.Services.GetRequiredService<FunctionCompute.Runtime.Logging.FcLogWriter>().Flush();
-            return Encoding.UTF8.GetString(_log.ToArray());
-        }
-    }
+    private string LogText => InProcessSampleApp.LogText(_app);
 
     internal static HttpRequestMessage Invoke(string handler, string body, EmulatorCredential? credential, string region = "cn-hangzhou")
     {

@@ -4,7 +4,7 @@ using FunctionCompute.OssEmulator;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.StandIns;
 using FunctionCompute.Tests.Shared;
-using Microsoft.AspNetCore.Builder;
+using FunctionCompute.Testing;
 
 namespace SampleFunctions.Tests;
 
@@ -18,7 +18,7 @@ public sealed class OssTracingTests : IAsyncLifetime
     private const string Trace = "4bf92f3577b34da6a3ce929d0e0e4736";
     private const string CallerSpan = "00f067aa0ba902b7";
     private OssEmulatorServer _oss = null!;
-    private WebApplication _app = null!;
+    private FcTestServer _app = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
@@ -26,7 +26,7 @@ public sealed class OssTracingTests : IAsyncLifetime
         var options = new OssEmulatorOptions { Region = "cn-hangzhou" };
         options.Buckets.Add(OssSampleTests.Bucket);
         _oss = await OssEmulatorServer.StartAsync(options);
-        (_app, _client) = await InProcessSampleApp.StartAsync(new MemoryStream());
+        (_app, _client) = await InProcessSampleApp.StartAsync();
     }
 
     public async Task DisposeAsync()

@@ -54,7 +54,15 @@ internal static class Cli
         invoke.SetAction((result, token) => Guard(() => InvokeCommand.RunAsync(Settings(result), result.GetValue(Image), Mode(result), ReadEvent(result), token)));
         start.SetAction((result, token) => Guard(() => StartCommand.RunAsync(Settings(result), result.GetValue(Image), Mode(result), result.GetValue(Port), token)));
 
-        var root = new RootCommand("fc-local: run a Function Compute custom-runtime function locally, the way FC runs it.");
+        var root = new RootCommand("""
+            fc-local: run a Function Compute custom-runtime function locally, the way FC runs it.
+            Reads ./s.yaml (handler, memory, timeout, code, initializer) when present; the function listens on 127.0.0.1.
+
+            Examples:
+              fc-local invoke -e '{"name":"Ada"}'           invoke the code package in dist/code once
+              fc-local invoke --handler echo -f event.json  another handler, the event from a file
+              fc-local start --port 9000                    serve an HTTP trigger on 127.0.0.1:9000
+            """);
         root.Subcommands.Add(invoke);
         root.Subcommands.Add(start);
         return root;
@@ -105,6 +113,10 @@ internal static class Cli
 
     private static CredentialsMode Mode(ParseResult result) => result.GetValue(Generated) ? CredentialsMode.Generated : result.GetValue(CredentialsOption);
 
+    /// <summary>
+    /// The event, refused like FC refuses a synchronous event over 32 MB: before any instance sees it, and without reading
+    /// more of a file or stdin than that (the runtime would close the connection on a larger one instead of answering).
+    /// </summary>
     private static byte[] ReadEvent(ParseResult result)
     {
         var text = result.GetValue(Event);
@@ -113,17 +125,35 @@ internal static class Cli
         if (file is not null)
         {
             if (!file.Exists) throw new UsageException($"event file {file.FullName} does not exist");
-            return File.ReadAllBytes(file.FullName);
+            using var stream = file.OpenRead();
+            return ReadBounded(stream);
         }
         if (text == "-")
         {
             using var stdin = Console.OpenStandardInput();
-            using var buffer = new MemoryStream();
-            stdin.CopyTo(buffer);
-            return buffer.ToArray();
+            return ReadBounded(stdin);
         }
-        return text is null ? [] : System.Text.Encoding.UTF8.GetBytes(text);
+        var bytes = text is null ? [] : System.Text.Encoding.UTF8.GetBytes(text);
+        return bytes.LongLength > MaxEventBytes ? throw EventTooLarge() : bytes;
     }
+
+    private const long MaxEventBytes = FunctionCompute.Runtime.FunctionAppOptions.DefaultMaxEventBytes;
+
+    private static byte[] ReadBounded(Stream source)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = source.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > MaxEventBytes) throw EventTooLarge();
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static UsageException EventTooLarge() =>
+        new($"the event is larger than {MaxEventBytes} bytes (32 MB), the most FC accepts for a synchronous invocation");
 
     /// <summary>Options over s.yaml over defaults.</summary>
     private static FunctionSettings Settings(ParseResult result)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Contract;
 
 namespace FunctionCompute.FcLocal;
@@ -14,38 +16,62 @@ internal static class FcCalls
     /// Adds FC's headers for one call, <c>x-fc-control-path</c> always: the runtime takes a control path without it as a
     /// control call only in an event-only app, so a web request must say it is one (<see cref="ControlPaths.HttpInvoke"/>).
     /// </summary>
-    public static void AddHeaders(HttpRequestHeaders headers, FunctionSettings settings, CloudCredentials credentials, string requestId, string controlPath)
+    public static void AddHeaders(HttpRequestHeaders headers, FunctionSettings settings, CloudCredentials credentials, string requestId, string controlPath) =>
+        FcRequestHeaderWriter.Write(headers, new FcContext
+        {
+            RequestId = requestId,
+            Credentials = credentials,
+            FunctionParam = new FunctionParam
+            {
+                FunctionName = settings.FunctionName,
+                FunctionHandler = settings.Handler ?? "",
+                MemoryLimitInMB = settings.MemoryMB,
+                FunctionTimeout = settings.TimeoutSeconds,
+                FunctionInitializer = settings.Initializer,
+                // FC sends the initializer's timeout only with an initializer.
+                InitializationTimeout = settings.Initializer is null ? null : settings.InitializationTimeoutSeconds,
+                PreStopHandler = settings.PreStop,
+            },
+            ServiceMeta = new ServiceMeta { Qualifier = "LATEST" },
+            Region = settings.Region,
+            AccountId = settings.AccountId,
+        }, controlPath);
+
+    /// <summary>The header FC 3.0 adds to its answer to the caller when the instance's initializer failed or timed out.</summary>
+    public const string ErrorTypeHeader = "X-Fc-Error-Type";
+
+    /// <summary>Its value then. FC answers the caller 200 with the initializer's error body; the invocation never ran.</summary>
+    public const string InitializationError = "InitializationError";
+
+    /// <summary>
+    /// Calls the initializer (<c>POST /initialize</c>). It failed when it answered anything but 200, did not answer within
+    /// its timeout, or could not be reached; the body is then its error JSON, or one in FC's shape saying what happened.
+    /// </summary>
+    public static async Task<InitializerOutcome> InitializeAsync(HttpClient client, FunctionSettings settings, CloudCredentials credentials, CancellationToken token)
     {
-        void Set(string name, string? value)
+        var requestId = NewRequestId();
+        string Error(string message, string type) =>
+            JsonSerializer.Serialize(new ErrorResponse(message, type, []), RuntimeJsonContext.Readable.ErrorResponse);
+        try
         {
-            headers.Remove(name);
-            if (!string.IsNullOrEmpty(value)) headers.TryAddWithoutValidation(name, value);
+            var (status, body, _) = await HookAsync(client, HttpMethod.Post, ControlPaths.Initialize, settings, credentials, settings.InitializationTimeoutSeconds, token, requestId);
+            return new InitializerOutcome(status == 200, status, body, requestId);
         }
-        Set("x-fc-request-id", requestId);
-        Set("x-fc-control-path", controlPath);
-        Set("x-fc-function-name", settings.FunctionName);
-        Set("x-fc-function-handler", settings.Handler);
-        Set("x-fc-function-memory", settings.MemoryMB.ToString(CultureInfo.InvariantCulture));
-        Set("x-fc-function-timeout", settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture));
-        Set("x-fc-function-initializer", settings.Initializer);
-        if (settings.Initializer is not null) Set("x-fc-initialization-timeout", settings.InitializationTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
-        Set("x-fc-instance-lifecycle-pre-stop-handler", settings.PreStop);
-        Set("x-fc-region", settings.Region);
-        Set("x-fc-account-id", settings.AccountId);
-        Set("x-fc-qualifier", "LATEST");
-        if (!credentials.IsEmpty)
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
-            Set("x-fc-access-key-id", credentials.AccessKeyId);
-            Set("x-fc-access-key-secret", credentials.AccessKeySecret);
-            Set("x-fc-security-token", credentials.SecurityToken);
+            return new InitializerOutcome(false, null, Error($"The initializer did not finish within its timeout ({settings.InitializationTimeoutSeconds} s).", "InitializationTimeout"), requestId);
+        }
+        catch (HttpRequestException exception)
+        {
+            return new InitializerOutcome(false, null, Error($"The initializer could not be called: {exception.Message}", "InitializationFailed"), requestId);
         }
     }
 
     /// <summary>A lifecycle call (<c>POST /initialize</c>, <c>GET /pre-stop</c>); returns the status FC reads (x-fc-status, else HTTP) and the body.</summary>
     public static async Task<(int Status, string Body, string RequestId)> HookAsync(HttpClient client, HttpMethod method, string path, FunctionSettings settings,
-        CloudCredentials credentials, int timeoutSeconds, CancellationToken token)
+        CloudCredentials credentials, int timeoutSeconds, CancellationToken token, string? requestId = null)
     {
-        var requestId = NewRequestId();
+        requestId ??= NewRequestId();
         using var request = new HttpRequestMessage(method, path);
         if (method == HttpMethod.Post) request.Content = new ByteArrayContent([]);
         AddHeaders(request.Headers, settings, credentials, requestId, path);
@@ -56,7 +82,7 @@ internal static class FcCalls
     }
 
     public static int Status(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("x-fc-status", out var values) && int.TryParse(values.FirstOrDefault(), out var status) ? status : (int)response.StatusCode;
+        response.Headers.TryGetValues(FcHeaders.Status, out var values) && int.TryParse(values.FirstOrDefault(), out var status) ? status : (int)response.StatusCode;
 }
 
 /// <summary>How an invocation gets its STS credentials.</summary>
@@ -97,4 +123,11 @@ internal static class CredentialsSource
                 }
         }
     }
+}
+
+/// <summary>How the initializer went: its status (null when it never answered), its body, and the request id it was called with.</summary>
+internal sealed record InitializerOutcome(bool Succeeded, int? Status, string Body, string RequestId)
+{
+    /// <summary>What went wrong, for the terminal.</summary>
+    public string Verdict => Status is { } status ? $"the initializer failed (it answered {status})" : "the initializer failed (no answer)";
 }

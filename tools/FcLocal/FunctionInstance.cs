@@ -44,7 +44,7 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
     public const string ListenAddress = "127.0.0.1";
 
     /// <summary>The runtime's listen-address setting.</summary>
-    public const string ListenAddressVariable = FunctionCompute.Runtime.Hosting.FunctionAppOptions.ListenAddressVariable;
+    public const string ListenAddressVariable = FunctionCompute.Runtime.FunctionAppOptions.ListenAddressVariable;
 
     /// <summary>The project-wide opt-in that lets an event name a plain-http loopback OSS endpoint (a local OSS).</summary>
     public const string AllowLoopbackEndpointsVariable = "OSS_ALLOW_LOOPBACK_ENDPOINTS";

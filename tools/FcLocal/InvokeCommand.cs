@@ -25,12 +25,15 @@ internal static class InvokeCommand
 
         if (settings.Initializer is not null)
         {
-            var (status, body, initId) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, ControlPaths.Initialize, settings, credentials, settings.InitializationTimeoutSeconds, token);
-            await instance.WaitForLogAsync($"FC Initialize End RequestId: {initId}", TimeSpan.FromSeconds(1));
-            if (status != 200)
+            var initializer = await FcCalls.InitializeAsync(instance.Client, settings, credentials, token);
+            await instance.WaitForLogAsync($"FC Initialize End RequestId: {initializer.RequestId}", TimeSpan.FromSeconds(1));
+            if (!initializer.Succeeded)
             {
-                Terminal.Error($"the initializer failed ({status}):");
-                PrintError(body);
+                // As FC reports it: the invocation never ran; its caller gets 200 with X-Fc-Error-Type: InitializationError.
+                Terminal.Error($"{FcCalls.InitializationError}: {initializer.Verdict}, so the invocation did not run. "
+                    + $"FC answers the caller 200 with {FcCalls.ErrorTypeHeader}: {FcCalls.InitializationError} and this body:");
+                PrintError(initializer.Body);
+                Summary(initializer.RequestId, TimeSpan.Zero, settings.MemoryMB, await instance.MaxMemoryUsedAsync(), succeeded: false);
                 await instance.StopAsync(TimeSpan.FromSeconds(5));
                 return Cli.FunctionError;
             }

@@ -76,13 +76,18 @@ internal static class StartCommand
                     {
                         if (!initialized)
                         {
-                            var (status, body, _) = await FcCalls.HookAsync(instance.Client, HttpMethod.Post, ControlPaths.Initialize, settings, credentials,
-                                settings.InitializationTimeoutSeconds, http.RequestAborted);
-                            if (status != 200)
+                            var initializer = await FcCalls.InitializeAsync(instance.Client, settings, credentials, http.RequestAborted);
+                            if (!initializer.Succeeded)
                             {
-                                Terminal.Error($"the initializer failed ({status}); the request gets its error");
-                                http.Response.StatusCode = StatusCodes.Status502BadGateway;
-                                await http.Response.WriteAsync(body, http.RequestAborted);
+                                // FC 3.0 answers the caller 200 with X-Fc-Error-Type: InitializationError and the error body; the
+                                // request never reaches the function, and the next request tries the initializer again.
+                                Terminal.Error($"{FcCalls.InitializationError}: {initializer.Verdict}; the request gets FC's answer "
+                                    + $"(200, {FcCalls.ErrorTypeHeader}: {FcCalls.InitializationError}) and the function was not called");
+                                http.Response.StatusCode = StatusCodes.Status200OK;
+                                http.Response.Headers[FcCalls.ErrorTypeHeader] = FcCalls.InitializationError;
+                                http.Response.Headers["x-fc-request-id"] = requestId;
+                                http.Response.ContentType = "application/json";
+                                await http.Response.WriteAsync(initializer.Body, http.RequestAborted);
                                 return;
                             }
                             initialized = true;
@@ -157,7 +162,7 @@ internal static class StartCommand
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException && !http.RequestAborted.IsCancellationRequested)
         {
             http.Response.StatusCode = exception is OperationCanceledException ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
-            http.Response.Headers["x-fc-request-id"] = requestId;
+            http.Response.Headers[FcHeaders.RequestId] = requestId;
             await http.Response.WriteAsync(exception is OperationCanceledException ? "function timed out\n" : $"function unreachable: {exception.Message}\n");
             return;
         }
@@ -166,7 +171,7 @@ internal static class StartCommand
             http.Response.StatusCode = (int)response.StatusCode;
             foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
                 if (!HopByHop.Contains(name)) http.Response.Headers[name] = values.ToArray();
-            http.Response.Headers["x-fc-request-id"] = requestId;
+            http.Response.Headers[FcHeaders.RequestId] = requestId;
             await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
             await body.CopyToAsync(http.Response.Body, timeout.Token);
         }

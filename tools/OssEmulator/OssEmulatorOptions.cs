@@ -1,4 +1,5 @@
 using System.Net;
+using FunctionCompute.Oss.Addressing;
 
 namespace FunctionCompute.OssEmulator;
 
@@ -72,15 +73,11 @@ public sealed class OssEmulatorOptions
         if (Buckets.Count == 0) throw new ArgumentException("At least one bucket is required.");
         foreach (string b in Buckets)
         {
-            if (!IsValidBucketName(b)) throw new ArgumentException($"'{b}' is not a valid OSS bucket name (3-63 lowercase letters, digits, hyphens; no leading/trailing hyphen).");
+            // OSS's own rule (the client's): it also guarantees no bucket path can collide with /_emulator.
+            if (!OssNames.IsValidBucketName(b)) throw new ArgumentException($"'{b}' is not a valid OSS bucket name ({OssNames.BucketRule}).");
         }
 
         if (MaxInMemoryBodySize < 0) throw new ArgumentException("MaxInMemoryBodySize cannot be negative.");
         ArgumentNullException.ThrowIfNull(TimeProvider);
     }
-
-    /// <summary>OSS bucket naming rules. They also guarantee no bucket path can collide with <c>/_emulator</c>.</summary>
-    public static bool IsValidBucketName(string? name) =>
-        name is { Length: >= 3 and <= 63 } && name[0] != '-' && name[^1] != '-'
-        && name.All(static c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using FunctionCompute.Credentials.Internal;
 
 namespace FunctionCompute.Credentials.Signing;
 
@@ -20,25 +21,7 @@ public static class RpcSignature
     /// RFC 3986 percent-encoding of the UTF-8 bytes: <c>A-Z a-z 0-9 - _ . ~</c> are kept, everything else
     /// becomes <c>%XX</c> with upper-case hex (space is <c>%20</c>, never <c>+</c>).
     /// </summary>
-    public static string PercentEncode(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        var bytes = Encoding.UTF8.GetBytes(value);
-        var sb = new StringBuilder(bytes.Length * 3);
-        foreach (var b in bytes)
-        {
-            if (b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9'
-                or (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~')
-            {
-                sb.Append((char)b);
-            }
-            else
-            {
-                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-        return sb.ToString();
-    }
+    public static string PercentEncode(string value) => PercentEncoding.Encode(value);
 
     /// <summary>
     /// The parameters sorted by name (ordinal), each <c>percentEncode(name)=percentEncode(value)</c>, joined by <c>&amp;</c>.

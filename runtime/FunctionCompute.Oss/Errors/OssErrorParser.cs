@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Xml;
+using FunctionCompute.Credentials.Internal;
 using FunctionCompute.Oss.Http;
 
 namespace FunctionCompute.Oss;
@@ -97,25 +98,10 @@ internal static class OssErrorParser
         return Encoding.UTF8.GetString(buffer, 0, total);
     }
 
-    internal static string Redact(string value, IReadOnlyList<string> secrets)
-    {
-        foreach (string s in secrets)
-        {
-            if (!string.IsNullOrEmpty(s) && value.Contains(s, StringComparison.Ordinal))
-            {
-                value = value.Replace(s, "***", StringComparison.Ordinal);
-            }
-        }
+    internal static string Redact(string value, IReadOnlyList<string> secrets) =>
+        SecretMask.Apply(value, secrets.ToArray());
 
-        return value;
-    }
-
-    private const int SnippetLength = 120;
-
-    // Never cut between the halves of a surrogate pair: half a pair is not text a log or a message can carry.
-    private static string Snippet(string body) => body.Length <= SnippetLength
-        ? body
-        : body[..(char.IsHighSurrogate(body[SnippetLength - 1]) ? SnippetLength - 1 : SnippetLength)] + "…";
+    private static string Snippet(string body) => TextCut.Truncate(body, 120);
 
     private static string? Header(HttpResponseHeaders? headers, string name) =>
         headers is not null && headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text;
+using FunctionCompute.Credentials.Internal;
 
 namespace FunctionCompute.Oss.Signing;
 
@@ -13,39 +13,7 @@ namespace FunctionCompute.Oss.Signing;
 public static class OssUriEncoding
 {
     /// <summary>Percent-encodes <paramref name="value"/>; <c>/</c> is kept literal when <paramref name="keepSlash"/> is true (paths).</summary>
-    public static string Encode(string value, bool keepSlash = false)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        if (!NeedsEncoding(value, keepSlash))
-        {
-            return value;
-        }
-
-        int byteCount = Encoding.UTF8.GetByteCount(value);
-        byte[] rented = ArrayPool<byte>.Shared.Rent(byteCount);
-        try
-        {
-            int written = Encoding.UTF8.GetBytes(value, rented);
-            var sb = new StringBuilder(written * 3);
-            foreach (byte b in rented.AsSpan(0, written))
-            {
-                if (IsUnreserved(b) || (keepSlash && b == (byte)'/'))
-                {
-                    sb.Append((char)b);
-                }
-                else
-                {
-                    sb.Append('%').Append(HexUpper[b >> 4]).Append(HexUpper[b & 0xF]);
-                }
-            }
-
-            return sb.ToString();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    public static string Encode(string value, bool keepSlash = false) => PercentEncoding.Encode(value, keepSlash);
 
     /// <summary>
     /// Decodes <c>%XX</c> sequences (UTF-8). With <paramref name="plusAsSpace"/>, <c>+</c> becomes a space,
@@ -94,25 +62,6 @@ public static class OssUriEncoding
 
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
-
-    internal static bool IsUnreserved(byte b) =>
-        (b >= (byte)'A' && b <= (byte)'Z') || (b >= (byte)'a' && b <= (byte)'z') || (b >= (byte)'0' && b <= (byte)'9')
-        || b == (byte)'-' || b == (byte)'.' || b == (byte)'_' || b == (byte)'~';
-
-    private static bool NeedsEncoding(string value, bool keepSlash)
-    {
-        foreach (char c in value)
-        {
-            if (c > 0x7F || (!IsUnreserved((byte)c) && !(keepSlash && c == '/')))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private const string HexUpper = "0123456789ABCDEF";
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
 

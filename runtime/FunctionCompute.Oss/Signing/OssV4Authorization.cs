@@ -4,8 +4,9 @@ namespace FunctionCompute.Oss.Signing;
 /// A parsed <c>OSS4-HMAC-SHA256</c> Authorization header, for servers verifying a request.
 /// Accepts the go/Node/C# SDK layout (<c>Credential=..,AdditionalHeaders=..,Signature=..</c>) and the
 /// Python SDK's (spaces after commas, any order).
+/// Internal, like <see cref="OssV4Signer.Verify"/>: only the emulator parses the header it is sent.
 /// </summary>
-public sealed class OssV4Authorization
+internal sealed class OssV4Authorization
 {
     private OssV4Authorization(string accessKeyId, string date, string region, string product, IReadOnlyList<string> additionalHeaders, string signature)
     {

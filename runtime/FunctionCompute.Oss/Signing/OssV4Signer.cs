@@ -63,8 +63,9 @@ public static class OssV4Signer
     /// Server side: recomputes the signature of <paramref name="request"/> with the scope and additional
     /// headers named in <paramref name="authorization"/> and compares in constant time. Checking that the
     /// scope region/date are acceptable, and the clock skew, is left to the caller.
+    /// Internal: only the emulator (tools/OssEmulator) checks signatures; a client never verifies one.
     /// </summary>
-    public static bool Verify(OssSigningRequest request, OssV4Authorization authorization, string accessKeySecret)
+    internal static bool Verify(OssSigningRequest request, OssV4Authorization authorization, string accessKeySecret)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(authorization);

@@ -2,11 +2,11 @@ using FunctionCompute.Credentials;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace FunctionCompute.Runtime.Context;
+namespace FunctionCompute.Runtime;
 
 /// <summary>
 /// The immutable <see cref="IFcContext"/> of one invocation. The runtime builds it from the request
-/// headers (<see cref="FcContextParser"/>); tests can build one directly.
+/// headers (<c>FcContextParser</c>); tests can build one directly.
 /// </summary>
 public sealed class FcContext : IFcContext
 {

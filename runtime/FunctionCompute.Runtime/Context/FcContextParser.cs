@@ -1,5 +1,6 @@
 using System.Globalization;
 using FunctionCompute.Credentials;
+using FunctionCompute.Credentials.Internal;
 using FunctionCompute.Runtime.Contract;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -9,14 +10,14 @@ namespace FunctionCompute.Runtime.Context;
 /// <summary>The result of parsing: the context, and what was wrong with the headers (already safe to log).</summary>
 /// <param name="Context">The parsed context; always usable, malformed values are left empty.</param>
 /// <param name="Problems">One sentence per malformed header; never contains a secret.</param>
-public readonly record struct ParsedContext(FcContext Context, IReadOnlyList<string> Problems);
+internal readonly record struct ParsedContext(FcContext Context, IReadOnlyList<string> Problems);
 
 /// <summary>
 /// Turns FC's request headers into an <see cref="FcContext"/>. It never throws on bad input:
 /// a malformed value is left empty and reported in <see cref="ParsedContext.Problems"/>, so the
 /// invocation still runs and the problem can be logged.
 /// </summary>
-public static class FcContextParser
+internal static class FcContextParser
 {
     private const int MaxEchoedLength = 64;
 
@@ -151,12 +152,9 @@ public static class FcContextParser
 
     private static string? TrimmedOrNull(string? value) => value?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
 
-    // Never cut between the halves of a surrogate pair: half a pair is not text a log can show.
-    private static int EchoCut(string value) => char.IsHighSurrogate(value[MaxEchoedLength - 1]) ? MaxEchoedLength - 1 : MaxEchoedLength;
-
     private static string Echo(string value)
     {
-        var shown = value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, EchoCut(value)), "…");
+        var shown = TextCut.Truncate(value, MaxEchoedLength);
         // Keep the log line one line and printable whatever the header held.
         return string.Create(shown.Length, shown, static (span, s) =>
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FunctionCompute.Runtime.Context;
+namespace FunctionCompute.Runtime;
 
 /// <summary>
 /// The instance-level facts FC puts in the environment (<c>FC_FUNCTION_NAME</c>, <c>FC_REGION</c>, ...),

@@ -1,4 +1,4 @@
-namespace FunctionCompute.Runtime.Context;
+namespace FunctionCompute.Runtime;
 
 /// <summary>The function's configuration as FC sends it with each call (names as in FC's retired .NET runtime).</summary>
 public sealed record FunctionParam

@@ -1,7 +1,7 @@
 using FunctionCompute.Credentials;
 using Microsoft.Extensions.Logging;
 
-namespace FunctionCompute.Runtime.Context;
+namespace FunctionCompute.Runtime;
 
 /// <summary>
 /// Everything FC tells a function about one invocation, parsed once from the request headers.

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace FunctionCompute.Runtime.Contract;
 
 /// <summary>What kind of call FC made.</summary>
-public enum CallKind
+internal enum CallKind
 {
     /// <summary>An HTTP request for the app's own endpoints (web functions, HTTP triggers).</summary>
     Http,
@@ -18,7 +18,7 @@ public enum CallKind
 }
 
 /// <summary>Tells the kind of a call from its <c>x-fc-control-path</c> header, or from its path when the header is absent.</summary>
-public static class ContractCall
+internal static class ContractCall
 {
     /// <summary>
     /// Classifies a request. FC names every call it makes in <c>x-fc-control-path</c>, and a caller of an HTTP trigger

@@ -32,7 +32,7 @@ public sealed record ErrorResponse(
 
 /// <summary>Source-generated JSON for the runtime's own payloads (no reflection, AOT safe).</summary>
 [JsonSerializable(typeof(ErrorResponse))]
-public sealed partial class RuntimeJsonContext : JsonSerializerContext
+internal sealed partial class RuntimeJsonContext : JsonSerializerContext
 {
     /// <summary>
     /// Writes messages as people read them (<c>'</c> rather than <c>\u0027</c>). Still valid JSON:

@@ -7,7 +7,7 @@ namespace FunctionCompute.Runtime.Contract;
 /// They are written exactly like this, whatever the logging configuration; a request id holding a line break or
 /// another control character is escaped (<see cref="LogText.Escape"/>), so no caller can end a line early.
 /// </summary>
-public static class FcLogLines
+internal static class FcLogLines
 {
     /// <summary><c>FC Invoke Start RequestId: id</c></summary>
     public static string InvokeStart(string requestId) => $"FC Invoke Start RequestId: {LogText.Escape(requestId)}";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.Runtime.Invocation;
 using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -27,30 +28,44 @@ internal sealed class InvocationActivity
     internal static readonly ActivitySource Source = new(SourceName, typeof(InvocationActivity).Assembly.GetName().Version?.ToString());
 
     // 0 until the app's first invocation has started: that one, and only that one, is the cold start. Per app (the
-    // invoker owns one), which on FC is per instance, and lets several apps in one test process each have theirs.
+    // call services own one), which on FC is per instance, and lets several apps in one test process each have theirs.
     private int _invoked;
 
-    /// <summary>Starts the Activity of an event invocation (<paramref name="web"/> false) or a web call; null when there is nothing to trace.</summary>
-    public Activity? StartInvocation(HttpContext http, IFcContext context, bool web)
+    /// <summary>
+    /// Starts the Activity of an opened call: an event invocation (named after the function), a web call (named after
+    /// its method) or a lifecycle hook (<c>initialize</c>, <c>pre-stop</c> or <c>pre-freeze</c>); null when there is
+    /// nothing to trace.
+    /// </summary>
+    /// <param name="call">The call, its context read.</param>
+    public Activity? Start(FcCall call) => Start(call.Kind, call.Context, call);
+
+    /// <summary>Starts the Activity of a call of <paramref name="kind"/> with <paramref name="context"/>; null when there is nothing to trace.</summary>
+    /// <param name="kind">What FC called.</param>
+    /// <param name="context">The call's context (its trace context, function and instance).</param>
+    /// <param name="call">Where the web method and the baggage come from, if anywhere.</param>
+    public Activity? Start(CallKind kind, IFcContext context, FcCall? call)
     {
-        // Every invocation counts, traced or not: a later traced one is no cold start.
-        var coldStart = Volatile.Read(ref _invoked) == 0 && Interlocked.Exchange(ref _invoked, 1) == 0;
+        var invocation = kind is CallKind.Invoke or CallKind.Http;
+        // Every invocation counts, traced or not: a later traced one is no cold start. Hooks are no invocation.
+        var coldStart = invocation && Volatile.Read(ref _invoked) == 0 && Interlocked.Exchange(ref _invoked, 1) == 0;
         if (context.TraceParent is null && !Source.HasListeners()) return null;
-        var name = web ? http.Request.Method : context.FunctionParam.FunctionName is { Length: > 0 } function ? function : "invoke";
-        var activity = Start(http, context, name, web ? "http" : "other");
-        if (activity is { IsAllDataRequested: true })
+        var web = kind == CallKind.Http;
+        var method = web ? call?.WebMethod ?? "HTTP" : null;
+        var name = kind switch
+        {
+            CallKind.Invoke => context.FunctionParam.FunctionName is { Length: > 0 } function ? function : "invoke",
+            CallKind.Http => method!,
+            CallKind.Initialize => "initialize",
+            CallKind.PreStop => "pre-stop",
+            _ => "pre-freeze",
+        };
+        var activity = Start(context, call?.Baggage, name, web ? "http" : "other");
+        if (invocation && activity is { IsAllDataRequested: true })
         {
             activity.SetTag("faas.coldstart", coldStart);
-            if (web) activity.SetTag("http.request.method", http.Request.Method);
+            if (web) activity.SetTag("http.request.method", method);
         }
         return activity;
-    }
-
-    /// <summary>Starts the Activity of a lifecycle hook (named <c>initialize</c>, <c>pre-stop</c> or <c>pre-freeze</c>); null when there is nothing to trace.</summary>
-    public static Activity? StartHook(HttpContext http, IFcContext context, CallKind kind)
-    {
-        if (context.TraceParent is null && !Source.HasListeners()) return null;
-        return Start(http, context, kind switch { CallKind.Initialize => "initialize", CallKind.PreStop => "pre-stop", _ => "pre-freeze" }, "other");
     }
 
     /// <summary>Marks the call failed: the function threw or timed out. The description is masked like the error answer.</summary>
@@ -83,7 +98,7 @@ internal sealed class InvocationActivity
         }
     }
 
-    private static Activity? Start(HttpContext http, IFcContext context, string name, string trigger)
+    private static Activity? Start(IFcContext context, string? baggage, string name, string trigger)
     {
         // A malformed traceparent is no parent: the call starts a trace of its own (when listened to) rather than fail.
         // Hosting's request Activity, where someone listens to it, has continued the traceparent already: ours is its
@@ -102,7 +117,7 @@ internal sealed class InvocationActivity
             activity.TraceStateString = parent.TraceState;
             activity.Start();
         }
-        AddBaggage(activity, http.Request.Headers);
+        if (baggage is { Length: > 0 }) AddBaggage(activity, baggage);
         if (activity.IsAllDataRequested) AddTags(activity, context, trigger);
         return activity;
     }
@@ -123,13 +138,12 @@ internal sealed class InvocationActivity
     }
 
     /// <summary>The call's W3C <c>baggage</c>, as ASP.NET Core's hosting reads it (the configured propagator), in the order sent.</summary>
-    private static void AddBaggage(Activity activity, IHeaderDictionary headers)
+    private static void AddBaggage(Activity activity, string header)
     {
-        if (!headers.ContainsKey("baggage")) return;
-        var baggage = DistributedContextPropagator.Current.ExtractBaggage(headers, static (object? carrier, string name, out string? value, out IEnumerable<string>? values) =>
+        var baggage = DistributedContextPropagator.Current.ExtractBaggage(header, static (object? carrier, string name, out string? value, out IEnumerable<string>? values) =>
         {
             values = null;
-            value = ((IHeaderDictionary)carrier!)[name].ToString() is { Length: > 0 } text ? text : null;
+            value = name == "baggage" ? (string)carrier! : null;
         });
         if (baggage is null) return;
         // AddBaggage puts each item first; the propagator hands them over reversed already (as hosting relies on), so they read as sent.

@@ -1,7 +1,6 @@
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Diagnostics;
 using FunctionCompute.Runtime.Invocation;
-using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
@@ -12,64 +11,49 @@ namespace FunctionCompute.Runtime.Hosting;
 /// <summary>
 /// The first thing every request meets: FC's control calls (invoke, initialize, pre-stop, pre-freeze)
 /// are answered here and never reach the app's endpoints; HTTP calls go on to the app with their
-/// <see cref="Context.IFcContext"/> attached.
+/// <see cref="IFcContext"/> attached.
 /// </summary>
-internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, FunctionAppOptions options, FcLogWriter log, ILoggerFactory loggerFactory,
+internal sealed class ContractMiddleware(RequestDelegate next, FunctionPipeline pipeline, CallServices services, FunctionAppOptions options,
     EndpointDataSource? endpoints)
 {
-    private readonly ILogger _logger = loggerFactory.CreateLogger("FunctionCompute.Runtime");
+    private readonly ILogger _logger = services.RuntimeLogger;
 
     /// <summary>
     /// Whether a control path without <c>x-fc-control-path</c> is a control call: only in an event-only app (event handlers,
     /// no web endpoints). Read per request from routing's composite data source, which holds every endpoint the app maps
     /// (minimal APIs, controllers, fallbacks), so an endpoint mapped late still makes the app a web app.
     /// </summary>
-    private bool AcceptsBareControlPaths => invoker.HasEventHandlers && endpoints is { Endpoints.Count: 0 };
+    private bool AcceptsBareControlPaths => !pipeline.Registry.IsEmpty && endpoints is { Endpoints.Count: 0 };
 
-    public Task InvokeAsync(HttpContext http) => ContractCall.Classify(http.Request, AcceptsBareControlPaths) switch
+    public Task InvokeAsync(HttpContext http)
     {
-        CallKind.Invoke => invoker.InvokeEventAsync(http),
-        CallKind.Http => HandleHttpAsync(http),
-        var hook => invoker.RunHookAsync(http, hook),
-    };
+        var kind = ContractCall.Classify(http.Request, AcceptsBareControlPaths);
+        return kind == CallKind.Http ? HandleHttpAsync(http) : pipeline.RunAsync(new HttpFcCall(http, kind, services, options));
+    }
 
     private async Task HandleHttpAsync(HttpContext http)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        var parsed = invoker.CreateContext(http, deadline.Token);
-        var context = parsed.Context;
-        if (context.FunctionParam.FunctionTimeout is > 0 and var seconds) deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
+        using var call = new HttpFcCall(http, CallKind.Http, services, options);
+        call.Open();
+        var context = call.Context;
         http.Features.Set<IFcContextFeature>(new FcContextFeature(context));
-        Invoker.LimitBody(http, options.MaxEventBytes);
-
-        // FC marks real invocations with a request id; a bare probe (s local's GET /) gets no log lines.
-        using var frame = http.Request.Headers.ContainsKey(FcHeaders.RequestId)
-            ? new LogFrame(log, FcLogLines.InvokeStart(context.RequestId), FcLogLines.InvokeEnd(context.RequestId))
-            : null;
-        // Probes without a request id are no invocation: no Activity, and no claim on the cold start.
-        using var activity = frame is null ? null : invoker.Tracing.StartInvocation(http, context, web: true);
-        // An endpoint that never returns must not keep its frame open for good (the writer flushes when the last
-        // open frame ends): the deadline, or the caller leaving, ends it.
-        using var endAtDeadline = frame is null ? default : deadline.Token.Register(static state => ((LogFrame)state!).End(), frame);
-        invoker.ReportProblems(parsed);
-        using var scope = InvocationScope.Enter(context);
         http.Response.Headers[FcHeaders.Status] = "200";
         if (http.Request.ContentLength > options.MaxEventBytes)
         {
             // Refused before the app runs, so an endpoint that never reads its body cannot invite one with 100 Continue
-            // either; Kestrel, held to the request's limit above, does not read it after the answer.
+            // either; Kestrel, held to the request's limit, does not read it after the answer.
             _logger.LogWarning("Refused {Method} {Path}: its body of {Declared} bytes is over the limit of {Limit} bytes.",
                 http.Request.Method, http.Request.Path.Value, http.Request.ContentLength, options.MaxEventBytes);
             var tooLarge = new BadHttpRequestException($"Request body too large. The max request body size is {options.MaxEventBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
-            await Invoker.WriteErrorAsync(http, WebError(tooLarge, context.RequestId), context, tooLarge.StatusCode, _logger, closeConnection: true);
-            InvocationActivity.Complete(activity, http);
+            await call.WriteErrorAsync(tooLarge.StatusCode, WebError(tooLarge, context.RequestId), closeConnection: true);
+            InvocationActivity.Complete(call.Activity, http);
             return;
         }
         try
         {
             // A web function must not depend on FC's /initialize call (s local never makes it): the initializer runs
             // before the first call FC marks with a request id. Probes and health checks without one do not wait for it.
-            if (frame is not null) await invoker.EnsureInitializedAsync(context, deadline.Token);
+            if (http.Request.Headers.ContainsKey(FcHeaders.RequestId)) await pipeline.Initializer.EnsureAsync(context, call.Token);
             await next(http);
             if (IsUnansweredReadinessProbe(http))
             {
@@ -82,8 +66,8 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         {
             // The whole exception (message, inner exceptions, frames) goes to the log only, masked and under the request id.
             _logger.LogError(exception, "Unhandled exception in {Method} {Path}", http.Request.Method, http.Request.Path.Value);
-            InvocationActivity.Fail(activity, exception, context);
-            await Invoker.WriteErrorAsync(http, WebError(exception, context.RequestId), context, WebStatus(exception), _logger);
+            InvocationActivity.Fail(call.Activity, exception, context);
+            await call.WriteErrorAsync(WebStatus(exception), WebError(exception, context.RequestId));
         }
         catch (OperationCanceledException)
         {
@@ -91,8 +75,8 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
         }
         finally
         {
-            InvocationActivity.Complete(activity, http);
-            frame?.End();
+            // The status and route are known only now; the call's disposal then stops the Activity.
+            InvocationActivity.Complete(call.Activity, http);
         }
     }
 
@@ -103,7 +87,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, Invoker invoker, 
     /// caller's own doing: it keeps Kestrel's reason, still without frames.
     /// </summary>
     internal static ErrorResponse WebError(Exception exception, string requestId) => exception is BadHttpRequestException
-        ? Invoker.Verdict(exception)
+        ? ErrorAnswer.Verdict(exception)
         : new ErrorResponse($"The function failed to handle the request; its log has the details under request id {requestId}.", "InternalServerError", []);
 
     /// <summary>A request Kestrel refused keeps Kestrel's status (413, 400...); anything else is the app's fault.</summary>

@@ -1,10 +1,10 @@
 using FunctionCompute.Runtime.Context;
 using Microsoft.AspNetCore.Http;
 
-namespace FunctionCompute.Runtime.Hosting;
+namespace FunctionCompute.Runtime;
 
 /// <summary>Carries the <see cref="IFcContext"/> of an HTTP request on its <see cref="HttpContext"/>.</summary>
-public interface IFcContextFeature
+internal interface IFcContextFeature
 {
     /// <summary>The request's context.</summary>
     IFcContext Context { get; }

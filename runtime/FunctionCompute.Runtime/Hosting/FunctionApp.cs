@@ -1,4 +1,5 @@
 using FunctionCompute.Runtime.Context;
+using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Invocation;
 using FunctionCompute.Runtime.Logging;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FunctionCompute.Runtime.Hosting;
+namespace FunctionCompute.Runtime;
 
 /// <summary>
 /// Creates an ASP.NET Core app that serves FC's custom-runtime contract. Everything else is plain
@@ -48,9 +49,11 @@ public static class FunctionApp
             kestrel.Limits.MaxRequestBodySize = null;
         });
 
-        var writer = new FcLogWriter(options.LogOutput, options.Clock);
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new FcLoggerProvider(writer));
+        // The writer is made from the options when first resolved, not here: a test host (the kit's, over the app's own
+        // Program) points the options' LogOutput at its capture after the app has built its builder.
+        builder.Services.AddSingleton(_ => new FcLogWriter(options.LogOutput, options.Clock));
+        builder.Services.AddSingleton<ILoggerProvider>(services => new FcLoggerProvider(services.GetRequiredService<FcLogWriter>()));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
@@ -66,10 +69,11 @@ public static class FunctionApp
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(writer);
         builder.Services.AddSingleton<EventHandlerRegistry>();
         builder.Services.AddSingleton<FunctionLifecycle>();
-        builder.Services.AddSingleton<Invoker>();
+        builder.Services.AddSingleton<CallServices>();
+        builder.Services.AddSingleton(services => new FunctionPipeline(
+            services.GetRequiredService<EventHandlerRegistry>(), services.GetRequiredService<FunctionLifecycle>(), options.MaxEventBytes));
         // Resolved from the invocation scope the runtime enters around every call, not from IHttpContextAccessor:
         // registering the accessor makes hosting set an AsyncLocal twice on every request, invocations included.
         builder.Services.AddScoped<IFcContext>(_ =>
@@ -85,13 +89,12 @@ public static class FunctionApp
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             var services = app.ApplicationServices;
-            var invoker = services.GetRequiredService<Invoker>();
+            var pipeline = services.GetRequiredService<FunctionPipeline>();
+            var calls = services.GetRequiredService<CallServices>();
             var options = services.GetRequiredService<FunctionAppOptions>();
-            var writer = services.GetRequiredService<FcLogWriter>();
-            var loggerFactory = services.GetRequiredService<ILoggerFactory>();
             // Routing's composite of every endpoint data source the app maps (null only if routing is not registered at all).
             var endpoints = services.GetService<EndpointDataSource>();
-            app.Use(inner => new ContractMiddleware(inner, invoker, options, writer, loggerFactory, endpoints).InvokeAsync);
+            app.Use(inner => new ContractMiddleware(inner, pipeline, calls, options, endpoints).InvokeAsync);
             ReportStart(services);
             next(app);
         };

@@ -6,7 +6,7 @@ using FunctionCompute.Runtime.Invocation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FunctionCompute.Runtime.Hosting;
+namespace FunctionCompute.Runtime;
 
 /// <summary>
 /// Registers event handlers and lifecycle callbacks on an app made by <see cref="FunctionApp.CreateBuilder"/>.

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using FunctionCompute.Runtime.Context;
 
-namespace FunctionCompute.Runtime.Hosting;
+namespace FunctionCompute.Runtime;
 
 /// <summary>How the runtime serves FC. Defaults follow the contract; the environment sets the port.</summary>
 public sealed class FunctionAppOptions

@@ -15,18 +15,17 @@ namespace FunctionCompute.Runtime.Invocation;
 internal sealed class BlockedHandlerWatchdog
 {
     private const int HandlerRunning = 0, HandlerReturned = 1, WatchdogAnswered = 2;
-    private readonly Func<Task> _answerTimeout;
+    private readonly FcCall _call;
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenRegistration _registration;
     private int _state;
 
-    /// <param name="deadline">Cancelled at the function timeout or when the caller goes away.</param>
-    /// <param name="answerTimeout">Writes the timeout answer; runs on a thread-pool thread.</param>
-    public BlockedHandlerWatchdog(CancellationToken deadline, Func<Task> answerTimeout)
+    /// <param name="call">The call: its token is cancelled at the function timeout or when the caller goes away, and the watchdog answers through it.</param>
+    public BlockedHandlerWatchdog(FcCall call)
     {
-        _answerTimeout = answerTimeout;
+        _call = call;
         // Register (not UnsafeRegister): the answer's log lines need the invocation's scope.
-        _registration = deadline.Register(static state => ((BlockedHandlerWatchdog)state!).DeadlinePassed(), this);
+        _registration = call.Token.Register(static state => ((BlockedHandlerWatchdog)state!).DeadlinePassed(), this);
     }
 
     /// <summary>Completes when the watchdog has written its answer.</summary>
@@ -47,10 +46,13 @@ internal sealed class BlockedHandlerWatchdog
     {
         if (Interlocked.CompareExchange(ref _state, WatchdogAnswered, HandlerRunning) != HandlerRunning) return;
         // The deadline callback runs on a timer thread: do the writing elsewhere.
-        _ = Task.Run(async () =>
-        {
-            try { await _answerTimeout(); }
-            finally { _answered.TrySetResult(); }
-        });
+        _ = Task.Run(AnswerTimeoutAsync);
+    }
+
+    private async Task AnswerTimeoutAsync()
+    {
+        // The answer cannot wait for the request to finish (its thread is blocked): the connection closes after it.
+        try { await _call.FailAsync(new OperationCanceledException(), closeConnection: true); }
+        finally { _answered.TrySetResult(); }
     }
 }

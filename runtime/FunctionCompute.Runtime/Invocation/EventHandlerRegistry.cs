@@ -6,7 +6,7 @@ namespace FunctionCompute.Runtime.Invocation;
 /// The app's event handlers by name: the name is what <c>x-fc-function-handler</c> carries
 /// (the <c>handler</c> of the function in s.yaml).
 /// </summary>
-public sealed class EventHandlerRegistry
+internal sealed class EventHandlerRegistry
 {
     private readonly Dictionary<string, FcEventHandler> _handlers = new(StringComparer.Ordinal);
     private FcEventHandler? _single;

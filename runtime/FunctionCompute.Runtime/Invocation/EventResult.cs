@@ -1,4 +1,4 @@
-namespace FunctionCompute.Runtime.Invocation;
+namespace FunctionCompute.Runtime;
 
 /// <summary>What an event handler returns: the bytes of the invocation's result and their content type.</summary>
 public readonly struct EventResult
@@ -41,4 +41,4 @@ public readonly struct EventResult
 /// The one shape every event handler is adapted to: the event bytes and the context in, a result out.
 /// The <c>MapEvent</c> overloads build it from raw, typed, sync and async delegates.
 /// </summary>
-public delegate ValueTask<EventResult> FcEventHandler(Stream input, Context.IFcContext context);
+public delegate ValueTask<EventResult> FcEventHandler(Stream input, IFcContext context);

@@ -3,7 +3,7 @@ using FunctionCompute.Runtime.Context;
 namespace FunctionCompute.Runtime.Invocation;
 
 /// <summary>The app's lifecycle callbacks. A hook without a callback answers 200: there is nothing to do.</summary>
-public sealed class FunctionLifecycle
+internal sealed class FunctionLifecycle
 {
     /// <summary>Runs once per instance on FC's initializer call, before the first invocation.</summary>
     public Func<IFcContext, Task>? Initializer { get; set; }

@@ -1,4 +1,4 @@
-namespace FunctionCompute.Runtime.Invocation;
+namespace FunctionCompute.Runtime;
 
 /// <summary>The invocation named an event handler the app does not have.</summary>
 public sealed class HandlerNotFoundException(string message) : Exception(message);

@@ -35,7 +35,10 @@ internal sealed class PooledEventStream : Stream
     /// <paramref name="limit"/>: an event that turns out larger is refused with <see cref="EventTooLargeException"/>
     /// and what it filled goes back to the pool.
     /// </summary>
+    /// <param name="body">The request body.</param>
     /// <param name="declared">The Content-Length, if any: it bounds the segments' sizes, never sizes a buffer up front.</param>
+    /// <param name="limit">The largest event accepted, in bytes.</param>
+    /// <param name="token">Cancels the read (the invocation's deadline).</param>
     public static async Task<PooledEventStream> ReadFromAsync(Stream body, long? declared, long limit, CancellationToken token)
     {
         var stream = new PooledEventStream();

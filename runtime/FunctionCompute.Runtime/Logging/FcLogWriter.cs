@@ -17,7 +17,7 @@ namespace FunctionCompute.Runtime.Logging;
 /// answer goes out (<see cref="WriteEndLine"/>); and <see cref="Flush"/> (called on shutdown, on process exit and
 /// on an unhandled exception) writes out the rest.
 /// </summary>
-public sealed class FcLogWriter : IDisposable
+internal sealed class FcLogWriter : IDisposable
 {
     private const int ShrinkAbove = 1024 * 1024;
 

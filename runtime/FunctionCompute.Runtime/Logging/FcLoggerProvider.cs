@@ -1,3 +1,4 @@
+using FunctionCompute.Runtime.Context;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionCompute.Runtime.Logging;
@@ -7,7 +8,7 @@ namespace FunctionCompute.Runtime.Logging;
 /// with the request id of the invocation the line was logged from.
 /// </summary>
 [ProviderAlias("FunctionCompute")]
-public sealed class FcLoggerProvider(FcLogWriter writer) : ILoggerProvider
+internal sealed class FcLoggerProvider(FcLogWriter writer) : ILoggerProvider
 {
     /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new FcLogger(writer);

@@ -11,7 +11,7 @@ namespace FunctionCompute.Runtime.Logging;
 /// <c>\n</c>, <c>\r</c>, <c>\t</c> and <c>\u001b</c>-style escapes. A backslash is left as it is: the escape is for
 /// reading, not for decoding back, and doubling every backslash would garble Windows paths and regexes in messages.
 /// </summary>
-public static class LogText
+internal static class LogText
 {
     private static readonly SearchValues<char> Unsafe = SearchValues.Create(UnsafeChars());
 

@@ -27,7 +27,7 @@ public sealed class RecordedRequest
     public string? Key { get; init; }
     public required List<KeyValuePair<string, string?>> Query { get; init; }
     public required Dictionary<string, string> Headers { get; init; }
-    public OssV4Authorization? Authorization { get; set; }
+    internal OssV4Authorization? Authorization { get; set; } // internal type: only servers parse the header
     public bool? SignatureValid { get; set; }
     public long BodyLength { get; set; }
 

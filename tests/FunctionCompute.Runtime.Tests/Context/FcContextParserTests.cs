@@ -1,4 +1,5 @@
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +11,7 @@ public class FcContextParserTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
-    private static ParsedContext Parse(Dictionary<string, string> headers, FcEnvironment? environment = null)
+    internal static ParsedContext Parse(Dictionary<string, string> headers, FcEnvironment? environment = null)
     {
         var dictionary = new HeaderDictionary();
         foreach (var (name, value) in headers) dictionary[name] = value;

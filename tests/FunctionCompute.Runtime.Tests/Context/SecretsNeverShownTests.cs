@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CsCheck;
 using FunctionCompute.Credentials;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Logging;
 

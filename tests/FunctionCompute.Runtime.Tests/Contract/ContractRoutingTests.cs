@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Hosting;

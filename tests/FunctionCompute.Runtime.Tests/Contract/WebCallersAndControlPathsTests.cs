@@ -1,4 +1,5 @@
 using System.Net;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Hosting;
@@ -185,7 +186,11 @@ public class WebCallersAndControlPathsTests
             first.Headers.Add(FcHeaders.RequestId, "web-fail");
             using var response = await host.Client.SendAsync(first);
             var error = await ErrorBody.AssertFailedAsync(response, HttpStatusCode.InternalServerError);
-            Assert.Equal("cache not warm yet", error.ErrorMessage);
+            // A web caller learns only that it failed and under which request id (the initializer's message stays in the log).
+            Assert.Equal("InternalServerError", error.ErrorType);
+            Assert.DoesNotContain("cache not warm yet", error.ErrorMessage);
+            Assert.Contains("web-fail", error.ErrorMessage);
+            Assert.Contains(host.Log.Lines, line => line.Contains("web-fail", StringComparison.Ordinal) && line.Contains("cache not warm yet", StringComparison.Ordinal));
         }
         using (var second = new HttpRequestMessage(HttpMethod.Get, "/hello"))
         {

@@ -169,7 +169,7 @@ public sealed class InvocationActivityTests : IAsyncLifetime
         Assert.Equal("failed with ***", thrown.StatusDescription);
         var timedOut = Assert.Single(activities, a => Equals(a.GetTagItem("faas.invocation_id"), "fails-2"));
         Assert.Equal(ActivityStatusCode.Error, timedOut.Status);
-        Assert.Equal(typeof(FunctionCompute.Runtime.Invocation.FunctionTimeoutException).FullName, timedOut.GetTagItem("error.type"));
+        Assert.Equal(typeof(FunctionTimeoutException).FullName, timedOut.GetTagItem("error.type"));
         Assert.All(activities.SelectMany(a => a.TagObjects), tag => Assert.DoesNotContain(secret, tag.Value?.ToString() ?? ""));
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Hosting;
@@ -76,7 +77,7 @@ public class BodyLimitTests
         Assert.True(accepted < 8 * limit, $"the server took {accepted} bytes of a body it refused at {limit}");
         Assert.StartsWith("HTTP/1.1 404 ", answer);
         Assert.Contains("Connection: close", answer);
-        Assert.Contains($"\"errorType\":\"{nameof(FunctionCompute.Runtime.Invocation.EventTooLargeException)}\"", body);
+        Assert.Contains($"\"errorType\":\"{nameof(FunctionCompute.Runtime.EventTooLargeException)}\"", body);
         Assert.False(handlerRan);
         using var next = await host.Client.SendAsync(Fc.Invoke("echo", "small"));
         Assert.Equal("small", await next.Content.ReadAsStringAsync());

@@ -1,4 +1,5 @@
 using System.Net;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Invocation;
 using Microsoft.AspNetCore.Builder;

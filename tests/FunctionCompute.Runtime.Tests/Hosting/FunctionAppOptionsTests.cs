@@ -1,4 +1,5 @@
 using System.Net;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Tests.Infrastructure;
 using FunctionCompute.Tests.Shared;
@@ -92,8 +93,8 @@ public class FunctionAppOptionsTests
     {
         await using var host = await TestFunctionHost.StartAsync(app =>
         {
-            app.MapEvent("b-handler", (Stream s, FunctionCompute.Runtime.Context.IFcContext _) => s);
-            app.MapEvent("a-handler", (Stream s, FunctionCompute.Runtime.Context.IFcContext _) => s);
+            app.MapEvent("b-handler", (Stream s, FunctionCompute.Runtime.IFcContext _) => s);
+            app.MapEvent("a-handler", (Stream s, FunctionCompute.Runtime.IFcContext _) => s);
         });
         Assert.Contains(host.Log.Lines, line => line.Contains("[INFO] FC runtime listening on http://127.0.0.1:") && line.EndsWith("event handlers: a-handler, b-handler"));
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Invocation;

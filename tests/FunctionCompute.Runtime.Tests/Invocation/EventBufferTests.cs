@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CsCheck;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Invocation;

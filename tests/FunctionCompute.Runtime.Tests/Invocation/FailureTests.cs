@@ -1,4 +1,5 @@
 using System.Net;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Hosting;

@@ -1,3 +1,4 @@
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Tests.Infrastructure;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CsCheck;
+using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Hosting;

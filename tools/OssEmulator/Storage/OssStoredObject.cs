@@ -11,6 +11,20 @@ public sealed class OssStoredObject
         Size = segments.Sum(s => s.Length);
     }
 
+    /// <summary>A new object with the settings its upload request carried (content type, storage class, ACL, metadata, ...).</summary>
+    internal OssStoredObject(string bucket, string key, IReadOnlyList<Segment> segments, ObjectAttributes attributes)
+        : this(bucket, key, segments)
+    {
+        ContentType = attributes.ContentType;
+        StorageClass = attributes.StorageClass;
+        Acl = attributes.Acl;
+        UserMetadata = attributes.Metadata;
+        CacheControl = attributes.CacheControl;
+        ContentDisposition = attributes.ContentDisposition;
+        ContentEncoding = attributes.ContentEncoding;
+        Expires = attributes.Expires;
+    }
+
     public string Bucket { get; }
 
     public string Key { get; }

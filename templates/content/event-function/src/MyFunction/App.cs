@@ -1,21 +1,23 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FunctionCompute.Runtime.Context;
-using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime;
 
 namespace MyFunction;
 
 /// <summary>The function app: event handlers registered by name (s.yaml's <c>handler</c>, sent by FC as <c>x-fc-function-handler</c>).</summary>
 public static class App
 {
-    /// <summary>Builds the app; tests pass <paramref name="configure"/> to listen on a free loopback port.</summary>
+    /// <summary>The name the handler is registered under; s.yaml's <c>handler</c> names it.</summary>
+    public const string HandlerName = "my-handler-name";
+
+    /// <summary>Builds the app; the test kit passes <paramref name="configure"/> to run it in memory.</summary>
     public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
     {
         var builder = FunctionApp.CreateBuilder(args, configure);
         var app = builder.Build();
 
         // A typed handler: JSON in and out through source-generated System.Text.Json (AOT-safe).
-        app.MapEvent("hello", Hello, AppJson.Default.HelloEvent, AppJson.Default.HelloResult);
+        app.MapEvent(HandlerName, Hello, AppJson.Default.HelloEvent, AppJson.Default.HelloResult);
 
         app.OnInitialize(context => context.Logger.LogInformation("initialized {Function}", context.FunctionParam.FunctionName));
         return app;

@@ -1,62 +1,50 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
+using FunctionCompute.Testing;
 
 namespace MyFunction.Tests;
 
-/// <summary>The app in process, on a real Kestrel on loopback, invoked the way FC invokes it.</summary>
+/// <summary>
+/// The whole app on the test kit's in-memory server, called exactly as FC calls it: POST /invoke with FC's headers
+/// (control path, request id, handler, credentials), and POST /initialize for the initializer.
+/// </summary>
 public sealed class AppTests : IAsyncLifetime
 {
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
+    private FcTestServer _fc = null!;
 
-    public async Task InitializeAsync()
-    {
-        _app = App.Create([], options =>
-        {
-            options.Port = 0;
-            options.ListenAddress = IPAddress.Loopback;
-            options.LogOutput = Stream.Null;
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
-    }
+    public async Task InitializeAsync() => _fc = await FcTestServer.StartAsync(configure => App.Create([], configure));
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _fc.DisposeAsync();
 
-    private async Task<HttpResponseMessage> InvokeAsync(string body)
+    [Fact]
+    public async Task The_handler_greets_by_name()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/invoke") { Content = new StringContent(body) };
-        request.Headers.Add("x-fc-control-path", "/invoke");
-        request.Headers.Add("x-fc-function-handler", "hello");
-        request.Headers.Add("x-fc-request-id", "test-request");
-        return await _client.SendAsync(request);
+        var result = await _fc.InvokeAsync(App.HandlerName, new HelloEvent("Ada"), AppJson.Default.HelloEvent, AppJson.Default.HelloResult,
+            new FcContextBuilder().WithRequestId("test-request"));
+
+        Assert.Equal(new HelloResult("Hello, Ada!", "test-request"), result);
     }
 
     [Fact]
-    public async Task Hello_greets_by_name()
+    public async Task The_handler_logs_in_fcs_format_under_the_request_id()
     {
-        using var response = await InvokeAsync("""{"name":"Ada"}""");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("Hello, Ada!", json.RootElement.GetProperty("greeting").GetString());
-        Assert.Equal("test-request", json.RootElement.GetProperty("requestId").GetString());
+        var result = await _fc.InvokeAsync(App.HandlerName, """{"name":"Grace"}""");
+
+        result.EnsureSucceeded();
+        Assert.Contains(result.Logs, line => line.Level == "INFO" && line.Message.Contains("greeting Grace"));
     }
 
     [Fact]
     public async Task A_bad_event_is_an_fc_error_answer()
     {
-        using var response = await InvokeAsync("not json");
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // FC's "function error" status
-        Assert.Contains("errorType", await response.Content.ReadAsStringAsync());
+        var result = await _fc.InvokeAsync(App.HandlerName, "not json");
+
+        result.ShouldFailWith(messageContains: "not valid JSON");
+    }
+
+    [Fact]
+    public async Task The_initializer_succeeds()
+    {
+        var result = await _fc.InitializeAsync(new FcContextBuilder().WithFunction("my-function-name"));
+
+        result.EnsureSucceeded();
     }
 }

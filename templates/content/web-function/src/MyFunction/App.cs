@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FunctionCompute.Runtime.Hosting;
+using FunctionCompute.Runtime;
 
 namespace MyFunction;
 
@@ -10,7 +10,7 @@ namespace MyFunction;
 /// </summary>
 public static class App
 {
-    /// <summary>Builds the app; tests pass <paramref name="configure"/> to listen on a free loopback port.</summary>
+    /// <summary>Builds the app; the test kit passes <paramref name="configure"/> to run it in memory.</summary>
     public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
     {
         var builder = FunctionApp.CreateBuilder(args, configure);

@@ -1,61 +1,56 @@
 using System.Net;
-using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
+using FunctionCompute.Testing;
 
 namespace MyFunction.Tests;
 
-/// <summary>The app in process, on a real Kestrel on loopback, called the way an HTTP trigger calls it.</summary>
+/// <summary>
+/// The whole app on the test kit's in-memory server, called the way FC 3.0 forwards an HTTP trigger's request: the
+/// request unchanged, plus FC's headers (request id, credentials, function settings).
+/// </summary>
 public sealed class AppTests : IAsyncLifetime
 {
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
+    private FcTestServer _fc = null!;
 
-    public async Task InitializeAsync()
-    {
-        _app = App.Create([], options =>
-        {
-            options.Port = 0;
-            options.ListenAddress = IPAddress.Loopback;
-            options.LogOutput = Stream.Null;
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
-        _client.DefaultRequestHeaders.Add("x-fc-request-id", "test-request");
-    }
+    public async Task InitializeAsync() => _fc = await FcTestServer.StartAsync(configure => App.Create([], configure));
 
-    public async Task DisposeAsync()
+    public async Task DisposeAsync() => await _fc.DisposeAsync();
+
+    private async Task<JsonElement> SendAsync(HttpRequestMessage request)
     {
-        _client.Dispose();
-        await _app.DisposeAsync();
+        using var response = await _fc.SendAsync(request, new FcContextBuilder().WithRequestId("test-request"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.Clone();
     }
 
     [Fact]
-    public async Task Get_hello_greets_by_name()
+    public async Task Get_hello_greets_by_name_with_the_requests_id()
     {
-        using var json = JsonDocument.Parse(await _client.GetStringAsync("/hello?name=Ada"));
-        Assert.Equal("Hello, Ada!", json.RootElement.GetProperty("greeting").GetString());
-        Assert.Equal("test-request", json.RootElement.GetProperty("requestId").GetString());
+        var json = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/hello?name=Ada"));
+
+        Assert.Equal("Hello, Ada!", json.GetProperty("greeting").GetString());
+        Assert.Equal("test-request", json.GetProperty("requestId").GetString());
     }
 
     [Fact]
     public async Task Post_hello_takes_json()
     {
-        using var response = await _client.PostAsync("/hello", new StringContent("""{"name":"Grace"}""", System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("Hello, Grace!", json.RootElement.GetProperty("greeting").GetString());
+        var json = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/hello")
+        {
+            Content = new StringContent("""{"name":"Grace"}""", Encoding.UTF8, "application/json"),
+        });
+
+        Assert.Equal("Hello, Grace!", json.GetProperty("greeting").GetString());
+        Assert.Contains(_fc.Log.Lines, line => line.RequestId == "test-request" && line.Message.Contains("greeting Grace"));
     }
 
     [Fact]
     public async Task The_health_check_path_answers()
     {
-        using var response = await _client.GetAsync("/");
+        using var response = await _fc.CreateClient().GetAsync("/");
+
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FunctionCompute.Runtime.Hosting;
+
+namespace MyFunction;
+
+/// <summary>The function app: <see cref="PutObject"/> registered under s.yaml's <c>handler</c> (sent by FC as <c>x-fc-function-handler</c>).</summary>
+public static class App
+{
+    /// <summary>The name the handler is registered under; s.yaml's <c>handler</c> names it.</summary>
+    public const string HandlerName = "my-handler-name";
+
+    /// <summary>Builds the app; the test kit passes <paramref name="configure"/> to run it in memory.</summary>
+    public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
+    {
+        var builder = FunctionApp.CreateBuilder(args, configure);
+        var app = builder.Build();
+        app.MapEvent(HandlerName, PutObject.HandleAsync, AppJson.Default.PutObjectEvent);
+        return app;
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PutObjectEvent))]
+public sealed partial class AppJson : JsonSerializerContext;
