@@ -76,6 +76,32 @@ public sealed class OssTracingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_test_kit_traces_an_in_memory_call_like_the_server_its_activity_continues_the_traceparent_and_parents_the_oss_span()
+    {
+        // The kit runs the runtime's own pipeline without HTTP: the call's Activity must start there too.
+        const string kitTrace = "5bf92f3577b34da6a3ce929d0e0e4737";
+        using var recorder = new ActivityRecorder("FunctionCompute.Runtime", "FunctionCompute.Oss");
+        var credential = OssSampleTests.Credential(501);
+        _oss.AddCredential(credential);
+        await using var fc = FcTestApp.Create(configure => SampleApp.Create([], configure));
+        var context = new FcContextBuilder()
+            .WithCredentials(credential.AccessKeyId, credential.AccessKeySecret, credential.SecurityToken)
+            .WithRequestId("kit-traced-1")
+            .WithTraceParent($"00-{kitTrace}-{CallerSpan}-01");
+
+        var result = await fc.InvokeAsync("oss-put-object", OssSampleTests.PutEvent(_oss.Endpoint, "kit/object.txt", "kit"), context);
+
+        Assert.True(result.Succeeded, result.Text);
+        var spans = recorder.Of(ActivityTraceId.CreateFromString(kitTrace));
+        var invocation = Assert.Single(spans, s => s.Source.Name == "FunctionCompute.Runtime");
+        Assert.Equal(ActivityKind.Server, invocation.Kind);
+        Assert.Equal(CallerSpan, invocation.ParentSpanId.ToHexString());
+        Assert.Equal("kit-traced-1", invocation.GetTagItem("faas.invocation_id"));
+        var oss = Assert.Single(spans, s => s.Source.Name == "FunctionCompute.Oss");
+        Assert.Equal(invocation.SpanId, oss.ParentSpanId);
+    }
+
+    [Fact]
     public async Task An_oss_error_marks_the_client_span_and_the_invocation_failed()
     {
         using var recorder = new ActivityRecorder("FunctionCompute.Runtime", "FunctionCompute.Oss");
