@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using FunctionCompute.Credentials.Internal;
 using FunctionCompute.Credentials;
 using FunctionCompute.Oss.Addressing;
 using FunctionCompute.Oss.Http;
@@ -169,8 +171,20 @@ public sealed partial class OssClient
             ?? await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _options.TimeProvider.GetUtcNow() + ClockOffset;
         using HttpRequestMessage message = BuildMessage(request, credentials, now);
+        // The span covers the exchange up to the answer's headers; a download's body is read by the caller after it.
+        using Activity? activity = OssTracing.Start(request, message);
 
-        HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (ClientTracing.Failed(activity, exception))
+        {
+            throw;
+        }
+
+        ClientTracing.Answered(activity, response.StatusCode);
         if (!response.IsSuccessStatusCode)
         {
             using (response)
@@ -184,7 +198,9 @@ public sealed partial class OssClient
             && ResponseHeaders.Crc64(response) is ulong reported && reported != sent)
         {
             response.Dispose();
-            throw new OssIntegrityException(reported, sent, ResponseHeaders.RequestId(response));
+            var mismatch = new OssIntegrityException(reported, sent, ResponseHeaders.RequestId(response));
+            ClientTracing.Failed(activity, mismatch);
+            throw mismatch;
         }
 
         return response;

@@ -24,6 +24,9 @@ public sealed class OssRequestRecord
     /// <summary>The fault action applied, if any.</summary>
     public string? Fault { get; init; }
 
+    /// <summary>Every W3C <c>traceparent</c> header the request carried (none, or one from a client that continues a trace).</summary>
+    public IReadOnlyList<string> TraceParents { get; init; } = [];
+
     public override string ToString() =>
         $"{Method} /{Bucket}{(Key is null ? "" : "/" + Key)} {Operation} -> {StatusCode}{(ErrorCode is null ? "" : " " + ErrorCode)} ak={AccessKeyId ?? "-"}{(Fault is null ? "" : " fault=" + Fault)}";
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -20,20 +21,26 @@ internal static class SharedHttp
 
     public static HttpClient Client => Default.Value;
 
+    /// <summary>The library's client spans (STS, ECS metadata, credentials URI): what an OpenTelemetry tracer adds as a source.</summary>
+    public static readonly ActivitySource Source = new("FunctionCompute.Credentials", typeof(SharedHttp).Assembly.GetName().Version?.ToString());
+
     /// <summary>
     /// Sends with a per-call timeout and reads the body as text, at most <paramref name="maxBodyBytes"/> bytes.
     /// A timeout surfaces as <see cref="TimeoutException"/>; a redirect (which is never followed, whatever the
     /// client's settings say about following it) or a longer body as <see cref="ResponseRejectedException"/>.
+    /// The exchange is a client span (<paramref name="call"/>) when the library's source is listened to.
     /// </summary>
     public static async Task<(HttpStatusCode Status, string Body)> SendAsync(
-        HttpClient client, HttpRequestMessage request, TimeSpan timeout, int maxBodyBytes, CancellationToken cancellationToken)
+        HttpClient client, HttpRequestMessage request, ClientCall call, TimeSpan timeout, int maxBodyBytes, CancellationToken cancellationToken)
     {
+        using var activity = ClientTracing.Start(Source, call, request);
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         var requested = request.RequestUri;
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
+            ClientTracing.Answered(activity, response.StatusCode);
             if ((int)response.StatusCode is >= 300 and <= 399 && response.StatusCode != HttpStatusCode.NotModified)
             {
                 throw new ResponseRejectedException(ResponseRejectedException.RedirectNotFollowed,
@@ -50,6 +57,10 @@ internal static class SharedHttp
             }
             var body = await ReadBodyAsync(response, maxBodyBytes, timeoutSource.Token).ConfigureAwait(false);
             return (response.StatusCode, body);
+        }
+        catch (Exception exception) when (ClientTracing.Failed(activity, exception))
+        {
+            throw;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

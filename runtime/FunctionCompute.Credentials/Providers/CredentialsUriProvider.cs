@@ -48,7 +48,7 @@ public sealed class CredentialsUriProvider : INamedCredentialsProvider
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, _uri);
-            (status, body) = await SharedHttp.SendAsync(_http, request, _timeout, ResponseLimits.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
+            (status, body) = await SharedHttp.SendAsync(_http, request, new ClientCall("GET"), _timeout, ResponseLimits.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (SharedHttp.IsExchangeFailure(exception))
         {

@@ -138,7 +138,7 @@ public sealed class EcsRamRoleCredentialsProvider : INamedCredentialsProvider
         {
             using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(_options.BaseAddress, TokenPath));
             request.Headers.TryAddWithoutValidation(TokenTtlHeader, _options.MetadataTokenTtlSeconds.ToString(CultureInfo.InvariantCulture));
-            var (status, body) = await SharedHttp.SendAsync(_http, request, _options.Timeout, ResponseLimits.MaxMetadataTokenBytes, cancellationToken).ConfigureAwait(false);
+            var (status, body) = await SharedHttp.SendAsync(_http, request, new ClientCall("PUT " + TokenPath), _options.Timeout, ResponseLimits.MaxMetadataTokenBytes, cancellationToken).ConfigureAwait(false);
             if (status == HttpStatusCode.OK && body.Trim() is { Length: > 0 } token) return token;
             reason = $"HTTP {(int)status}";
         }
@@ -166,7 +166,7 @@ public sealed class EcsRamRoleCredentialsProvider : INamedCredentialsProvider
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.BaseAddress, path));
             if (token is not null) request.Headers.TryAddWithoutValidation(TokenHeader, token);
-            return await SharedHttp.SendAsync(_http, request, _options.Timeout, ResponseLimits.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
+            return await SharedHttp.SendAsync(_http, request, new ClientCall("GET " + path), _options.Timeout, ResponseLimits.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (SharedHttp.IsExchangeFailure(exception))
         {

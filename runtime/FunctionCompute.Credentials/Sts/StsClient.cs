@@ -137,6 +137,10 @@ public sealed class StsClient
     private static string Encode(IEnumerable<KeyValuePair<string, string>> parameters) =>
         string.Join('&', parameters.Select(p => RpcSignature.PercentEncode(p.Key) + "=" + RpcSignature.PercentEncode(p.Value)));
 
+    // The action is the first common parameter (CommonParameters): AssumeRole or AssumeRoleWithOIDC.
+    private static ClientCall StsCall(List<KeyValuePair<string, string>> common) =>
+        new("Sts/" + common[0].Value, RpcSystem: "alibaba_cloud_sts", RpcService: "Sts", RpcMethod: common[0].Value);
+
     private async Task<AssumeRoleResult> SendAsync(List<KeyValuePair<string, string>> common, List<KeyValuePair<string, string>> api, CancellationToken cancellationToken)
     {
         HttpRequestMessage message;
@@ -162,7 +166,7 @@ public sealed class StsClient
         {
             using (message)
             {
-                (status, body) = await SharedHttp.SendAsync(_http, message, _options.Timeout, ResponseLimits.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
+                (status, body) = await SharedHttp.SendAsync(_http, message, StsCall(common), _options.Timeout, ResponseLimits.MaxJsonBytes, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (ResponseRejectedException rejected)

@@ -1,4 +1,5 @@
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.Runtime.Diagnostics;
 using FunctionCompute.Runtime.Invocation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -45,6 +46,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, FunctionPipeline 
                 http.Request.Method, http.Request.Path.Value, http.Request.ContentLength, options.MaxEventBytes);
             var tooLarge = new BadHttpRequestException($"Request body too large. The max request body size is {options.MaxEventBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
             await call.WriteErrorAsync(tooLarge.StatusCode, WebError(tooLarge, context.RequestId), closeConnection: true);
+            InvocationActivity.Complete(call.Activity, http);
             return;
         }
         try
@@ -64,11 +66,17 @@ internal sealed class ContractMiddleware(RequestDelegate next, FunctionPipeline 
         {
             // The whole exception (message, inner exceptions, frames) goes to the log only, masked and under the request id.
             _logger.LogError(exception, "Unhandled exception in {Method} {Path}", http.Request.Method, http.Request.Path.Value);
+            InvocationActivity.Fail(call.Activity, exception, context);
             await call.WriteErrorAsync(WebStatus(exception), WebError(exception, context.RequestId));
         }
         catch (OperationCanceledException)
         {
             _logger.LogWarning("The caller closed the connection before {Method} {Path} finished.", http.Request.Method, http.Request.Path.Value);
+        }
+        finally
+        {
+            // The status and route are known only now; the call's disposal then stops the Activity.
+            InvocationActivity.Complete(call.Activity, http);
         }
     }
 

@@ -39,6 +39,10 @@ internal sealed class HttpFcCall : FcCall
 
     public override long? DeclaredLength => _http.Request.ContentLength;
 
+    public override string? WebMethod => _http.Request.Method;
+
+    public override string? Baggage => _http.Request.Headers.TryGetValue("baggage", out var baggage) ? baggage.ToString() : null;
+
     /// <summary>
     /// Buffers the event: FC sends it whole, handlers may read it twice, and a too-large one is refused before any
     /// handler runs. One that turns out too large while it arrives (sent chunked) is not read any further.

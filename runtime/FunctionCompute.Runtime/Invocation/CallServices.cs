@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FunctionCompute.Runtime.Invocation;
 
-/// <summary>What every call writes to: the function log and the runtime's and the function's loggers.</summary>
+/// <summary>What every call writes to: the function log, the runtime's and the function's loggers, and the app's tracing.</summary>
 internal sealed class CallServices(Logging.FcLogWriter log, ILoggerFactory loggers)
 {
     public Logging.FcLogWriter Log { get; } = log;
@@ -12,4 +12,7 @@ internal sealed class CallServices(Logging.FcLogWriter log, ILoggerFactory logge
 
     /// <summary>The logger every context carries (<see cref="IFcContext.Logger"/>).</summary>
     public ILogger FunctionLogger { get; } = loggers.CreateLogger("Function");
+
+    /// <summary>This app's call Activities (and its cold start: one per app, a singleton like this).</summary>
+    public Diagnostics.InvocationActivity Tracing { get; } = new();
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.Runtime.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionCompute.Runtime.Invocation;
@@ -53,22 +55,39 @@ internal abstract class FcCall : IDisposable
     public CallServices Services => _services;
 
     /// <summary>
+    /// The call's Activity (<see cref="InvocationActivity"/>), started by <see cref="Open"/> and stopped when the call is
+    /// disposed; null when there is nothing to trace (no trace context, nobody listening) and for a bare probe.
+    /// </summary>
+    public Activity? Activity { get; private set; }
+
+    /// <summary>The HTTP method of a web call (the name of its Activity), if the transport has one.</summary>
+    public virtual string? WebMethod => null;
+
+    /// <summary>The call's W3C <c>baggage</c>, if it carries one; read only when an Activity is started.</summary>
+    public virtual string? Baggage => null;
+
+    /// <summary>
     /// Opens the call, once: reads its context (whose cancellation token is <see cref="Token"/>), starts its deadline, writes
     /// its Start line (unless <see cref="Framed"/> is false: a bare probe writes no lines), logs what was malformed in the
     /// call's headers inside the frame, and makes the context current for the call's async flow. The one place a per-call
     /// concern (a trace, a metric) is added. Called first thing in the async method that runs the call, so the ambient
-    /// context stays in that method's flow (an async method restores its caller's when it returns).
+    /// context stays in that method's flow (an async method restores its caller's when it returns). The call's Activity
+    /// starts here too, and is <see cref="Activity.Current"/> for the same flow: the handler's outgoing calls continue
+    /// the call's trace.
     /// </summary>
     public void Open()
     {
         var parsed = ReadContext(Token);
         var context = parsed.Context;
         Context = context;
+        var framed = Framed;
+        // A bare probe (no request id) is no invocation: no Activity, and no claim on the cold start.
+        if (framed) Activity = _services.Tracing.Start(this);
         var function = context.FunctionParam;
         TimeoutSeconds = Kind == CallKind.Initialize ? function.InitializationTimeout : function.FunctionTimeout;
         if (TimeoutSeconds is > 0 and var seconds) _deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
 
-        if (Framed)
+        if (framed)
         {
             var (start, end) = CallLines.Of(Kind, context.RequestId);
             _endLine = end;
@@ -116,6 +135,7 @@ internal abstract class FcCall : IDisposable
         var verdict = ErrorAnswer.IsRuntimeVerdict(exception);
         if (verdict) logger.LogError("Invocation failed: {Type}: {Message}", exception.GetType().Name, exception.Message);
         else logger.LogError(exception, "Invocation failed: {Type}: {Message}", exception.GetType().Name, exception.Message);
+        InvocationActivity.Fail(Activity, exception, Context);
         EndFrame();
         // The caller of an event invocation is the one calling FC's API with the owner's keys: it gets the frames.
         return WriteErrorAsync(ErrorAnswer.NotFound, ErrorAnswer.ForInvocation(exception), closeConnection);
@@ -151,6 +171,7 @@ internal abstract class FcCall : IDisposable
         EndFrame();
         _endAtDeadline.Dispose();
         _scope.Dispose();
+        Activity?.Dispose();
         _deadline.Dispose();
     }
 }

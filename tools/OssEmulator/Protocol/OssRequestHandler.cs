@@ -82,6 +82,7 @@ internal sealed class OssRequestHandler(OssEmulatorOptions options, OssObjectSto
                 StatusCode = reset ? 0 : ctx.Response.StatusCode,
                 ErrorCode = errorCode,
                 Fault = call.Fault?.Action.ToString(),
+                TraceParents = ctx.Request.Headers["traceparent"].ToArray()!,
             };
             record(rec);
         }
