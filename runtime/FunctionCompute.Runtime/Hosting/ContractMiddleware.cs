@@ -53,7 +53,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, FunctionPipeline 
         {
             // A web function must not depend on FC's /initialize call (s local never makes it): the initializer runs
             // before the first call FC marks with a request id. Probes and health checks without one do not wait for it.
-            if (http.Request.Headers.ContainsKey(FcHeaders.RequestId)) await pipeline.Initializer.EnsureAsync(context, call.Token);
+            if (call.Framed) await pipeline.Initializer.EnsureAsync(context, call.Token);
             await next(http);
             if (IsUnansweredReadinessProbe(http))
             {

@@ -35,7 +35,7 @@ internal sealed class HttpFcCall : FcCall
     protected override ParsedContext ReadContext(CancellationToken token) =>
         FcContextParser.Parse(_http.Request.Headers, _options.Environment, _options.Clock.GetUtcNow(), token, Services.FunctionLogger);
 
-    protected override bool Framed => Kind != CallKind.Http || _http.Request.Headers.ContainsKey(FcHeaders.RequestId);
+    public override bool Framed => Kind != CallKind.Http || _http.Request.Headers.ContainsKey(FcHeaders.RequestId);
 
     public override long? DeclaredLength => _http.Request.ContentLength;
 

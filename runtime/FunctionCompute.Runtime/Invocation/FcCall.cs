@@ -103,8 +103,8 @@ internal abstract class FcCall : IDisposable
     /// <summary>Reads the call's context; its cancellation token must be <paramref name="token"/>.</summary>
     protected abstract ParsedContext ReadContext(CancellationToken token);
 
-    /// <summary>Whether the call writes its Start/End lines.</summary>
-    protected virtual bool Framed => true;
+    /// <summary>Whether the call is an invocation FC marked (it writes its Start/End lines); false for a bare probe.</summary>
+    public virtual bool Framed => true;
 
     /// <summary>Writes the End line, once: when the work is done and before the answer goes out, so whoever holds the answer finds the whole call in the log.</summary>
     public void EndFrame()
