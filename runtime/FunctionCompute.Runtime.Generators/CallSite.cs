@@ -18,11 +18,11 @@ internal sealed record Problem(DiagnosticDescriptor Descriptor, Location Locatio
 /// One intercepted <c>MapEvent</c> call: where it is (its sort key and <c>[InterceptsLocation]</c>), the interceptor's
 /// signature and body, and the problems found. Compared by value, so an edit elsewhere leaves the output cached.
 /// </summary>
-internal sealed record CallSite(string SortKey, string Attribute, string Signature, string Body, Problem[] Problems)
+internal sealed record CallSite(string SortKey, string Where, string Attribute, string Signature, string Body, Problem[] Problems)
 {
     public bool HasErrors => Problems.Any(p => p.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
 
-    public bool Equals(CallSite? other) => other is not null && SortKey == other.SortKey && Attribute == other.Attribute
+    public bool Equals(CallSite? other) => other is not null && SortKey == other.SortKey && Where == other.Where && Attribute == other.Attribute
         && Signature == other.Signature && Body == other.Body && Problems.SequenceEqual(other.Problems);
 
     public override int GetHashCode() => SortKey.GetHashCode() ^ Body.GetHashCode();

@@ -50,6 +50,7 @@ public sealed class EventHandlerGenerator : IIncrementalGenerator
         var handlerName = model.GetConstantValue(nameExpression, token).Value as string ?? nameExpression.ToString();
         var span = invocation.GetLocation().GetLineSpan();
         var sortKey = $"{span.Path}:{span.StartLinePosition.Line:D6}:{span.StartLinePosition.Character:D4}";
+        var where = $"{System.IO.Path.GetFileName(span.Path)}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})";
 
         var problems = new ProblemList(invocation.GetLocation());
         var binder = new HandlerBinder(model.Compilation, handlerName, problems);
@@ -65,7 +66,7 @@ public sealed class EventHandlerGenerator : IIncrementalGenerator
             signature = "<THandler>(this global::Microsoft.AspNetCore.Builder.WebApplication app, string name) where THandler : class";
             body = BindClass(method.TypeArguments[0], binder, problems, handlerName);
         }
-        return new CallSite(sortKey, location.GetInterceptsLocationAttributeSyntax(), signature, body ?? "", problems.Items.ToArray());
+        return new CallSite(sortKey, where, location.GetInterceptsLocationAttributeSyntax(), signature, body ?? "", problems.Items.ToArray());
     }
 
     private static string? BindDelegate(ExpressionSyntax expression, SemanticModel model, HandlerBinder binder, ProblemList problems, string handlerName, CancellationToken token)
@@ -154,7 +155,7 @@ public sealed class EventHandlerGenerator : IIncrementalGenerator
         for (var i = 0; i < emitted.Count; i++)
         {
             var site = emitted[i];
-            code.Append("        // ").Append(site.SortKey.Substring(site.SortKey.LastIndexOfAny(['/', '\\']) + 1)).Append('\n');
+            code.Append("        // MapEvent at ").Append(site.Where).Append('\n');
             code.Append("        ").Append(site.Attribute).Append('\n');
             code.Append("        internal static global::FunctionCompute.Runtime.EventHandlerMapping MapEvent").Append(i).Append(site.Signature).Append('\n');
             code.Append("        {\n            ").Append(site.Body).Append("\n        }\n");
