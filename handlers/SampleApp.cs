@@ -32,6 +32,7 @@ public static class SampleApp
         builder.Services.AddSingleton<OssClients>();
         builder.Services.AddSingleton<AssumedRoles>();
         builder.Services.AddSingleton(_ => new DefaultCredentialsProvider());
+        builder.Services.AddSingleton<NotificationHub>();
         var app = builder.Build();
 
         // Event functions: parameters are bound by type (the event, IFcContext, services) by the runtime's source generator.
@@ -53,6 +54,8 @@ public static class SampleApp
 
         // Web functions (HTTP trigger): plain ASP.NET Core endpoints with the FC context at hand.
         app.MapGet("/whoami", WhoAmI.HandleAsync);
+        // Server-sent events: a streaming response leaves the runtime event by event.
+        Notifications.Map(app);
 
         var lifecycleLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SampleFunctions");
         app.OnInitialize(context => lifecycleLog.LogInformation("initialized function {Function} in {Region}", context.FunctionParam.FunctionName, context.Region));
