@@ -38,12 +38,12 @@ internal sealed class EventEndpoint
     public ValueTask<EventResult> InvokeAsync(FcInvocationContext context, List<Func<FcInvocationDelegate, FcInvocationDelegate>> appFilters)
     {
         var pipeline = _pipeline ??= Compose(appFilters);
+        if (!_contractsChecked) CheckContracts(context.JsonOptions);
         if (_reader is null)
         {
             context.Event = context.Input;
             return pipeline(context);
         }
-        if (!_contractsChecked) CheckContracts(context.JsonOptions);
         return ReadThenInvokeAsync(context, _reader, pipeline);
     }
 
@@ -56,7 +56,7 @@ internal sealed class EventEndpoint
     /// <summary>Both contracts are looked up before the handler runs: a missing one must not fail the call after its side effects.</summary>
     private void CheckContracts(JsonSerializerOptions json)
     {
-        _reader!.Check(json);
+        _reader?.Check(json);
         if (_resultType is not null) EventJson.Require(json, _resultType);
         _contractsChecked = true;
     }

@@ -275,11 +275,19 @@ public class BoundHandlerTests
             Interlocked.Increment(ref ran);
             return new EventHandlerTests.Unlisted(order.Item);
         }));
-        using var failed = await host.Client.SendAsync(Fc.Invoke("unlisted", """{"item":"tea","quantity":1}"""));
-        var error = await ErrorBody.AssertFailedAsync(failed);
-        Assert.Equal(nameof(InvalidOperationException), error.ErrorType);
-        Assert.Contains("no contract for Unlisted", error.ErrorMessage);
-        Assert.Contains("ConfigureEventJsonOptions", error.ErrorMessage);
+        await using var raw = await StartAsync(app => app.MapEvent("unlisted-from-bytes", (Stream input) =>
+        {
+            Interlocked.Increment(ref ran);
+            return new EventHandlerTests.Unlisted("x");
+        }));
+        foreach (var (server, name) in new[] { (host, "unlisted"), (raw, "unlisted-from-bytes") })
+        {
+            using var failed = await server.Client.SendAsync(Fc.Invoke(name, """{"item":"tea","quantity":1}"""));
+            var error = await ErrorBody.AssertFailedAsync(failed);
+            Assert.Equal(nameof(InvalidOperationException), error.ErrorType);
+            Assert.Contains("no contract for Unlisted", error.ErrorMessage);
+            Assert.Contains("ConfigureEventJsonOptions", error.ErrorMessage);
+        }
         Assert.Equal(0, ran);
     }
 #pragma warning restore FC1002
