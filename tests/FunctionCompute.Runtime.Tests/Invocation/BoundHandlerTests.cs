@@ -150,6 +150,31 @@ public class BoundHandlerTests
     }
 
     [Fact]
+    public async Task A_handler_that_outlives_its_timeout_keeps_its_scope_until_it_finishes()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool? disposedWhenReleased = null;
+        await using var host = await StartAsync(app =>
+            app.MapEvent("late", async ([FromServices] UnitOfWork work) =>
+            {
+                await release.Task;
+                disposedWhenReleased = work.Disposed;
+                return "late";
+            }));
+        var disposals = host.App.Services.GetRequiredService<DisposalLog>();
+
+        using var response = await host.Client.SendAsync(Fc.Invoke("late", "", "late-1",
+            new Dictionary<string, string> { [FunctionCompute.Runtime.Contract.FcHeaders.FunctionTimeout] = "1" }));
+        var error = await ErrorBody.AssertFailedAsync(response);
+        Assert.Equal(nameof(FunctionTimeoutException), error.ErrorType);
+
+        // The timeout is answered; the handler still runs with a live scope, which is disposed once it returns.
+        release.SetResult();
+        Assert.Equal("late-1", await disposals.NextAsync());
+        Assert.False(disposedWhenReleased);
+    }
+
+    [Fact]
     public async Task Results_are_written_as_now_text_bytes_stream_result_and_nothing()
     {
         await using var host = await StartAsync(app =>
