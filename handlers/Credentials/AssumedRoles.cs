@@ -30,14 +30,14 @@ public sealed class StsEndpointConfigurationException(string message, Exception?
 /// credentials FC passed to an invocation: FC rotates the function's own STS credentials, the assumed ones outlive them.
 /// The STS endpoint is configuration only (<see cref="StsBaseAddress"/>), never the event.
 /// </summary>
-internal static class AssumedRoles
+public sealed class AssumedRoles
 {
     // The role and external id come from the event: a bounded cache, so odd events cannot grow it without bound. Beyond
     // the bound a role is assumed on every call (correct, only slower). Roles STS refuses are not kept. The STS endpoint
     // is part of the key because its configuration is read on every call.
     private const int MaxCachedRoles = 32;
-    private static readonly ConcurrentDictionary<(string RoleArn, string? ExternalId, Uri Sts), AssumeRoleCredentialsProvider> Providers = new();
-    private static readonly LatestCredentials FunctionCredentials = new();
+    private readonly ConcurrentDictionary<(string RoleArn, string? ExternalId, Uri Sts), AssumeRoleCredentialsProvider> _providers = new();
+    private readonly LatestCredentials _functionCredentials = new();
 
     /// <summary>The variable that sets the STS endpoint, as the official tools name it (credentials-rust, the ACK RRSA webhook, the CLI).</summary>
     public const string StsEndpointVariable = "ALIBABA_CLOUD_STS_ENDPOINT";
@@ -45,18 +45,18 @@ internal static class AssumedRoles
     /// <summary>The role's credentials: from the cache, or from STS signed with <paramref name="functionCredentials"/> (the newest seen).</summary>
     /// <exception cref="AssumeRoleFailedException">STS refused or did not answer.</exception>
     /// <exception cref="StsEndpointConfigurationException">The configured STS endpoint is not allowed.</exception>
-    public static async Task<CloudCredentials> GetAsync(string roleArn, string? externalId, CloudCredentials functionCredentials, IFcContext context)
+    public async Task<CloudCredentials> GetAsync(string roleArn, string? externalId, CloudCredentials functionCredentials, IFcContext context)
     {
-        FunctionCredentials.Update(functionCredentials);
+        _functionCredentials.Update(functionCredentials);
         externalId = string.IsNullOrWhiteSpace(externalId) ? null : externalId.Trim();
         var stsAddress = StsBaseAddress(context.Region, CredentialsEnvironment.Process, OssEndpointPolicy.LoopbackAllowedByEnvironment());
         var sts = new StsClient(new StsClientOptions { Endpoint = stsAddress.ToString() });
         var key = (roleArn, externalId, sts.BaseAddress);
-        if (!Providers.TryGetValue(key, out var provider))
+        if (!_providers.TryGetValue(key, out var provider))
         {
-            provider = new AssumeRoleCredentialsProvider(FunctionCredentials,
+            provider = new AssumeRoleCredentialsProvider(_functionCredentials,
                 new AssumeRoleRequest { RoleArn = roleArn, ExternalId = externalId, RoleSessionName = SessionName(context) }, sts);
-            if (Providers.Count < MaxCachedRoles) provider = Providers.GetOrAdd(key, provider);
+            if (_providers.Count < MaxCachedRoles) provider = _providers.GetOrAdd(key, provider);
         }
         try
         {
@@ -64,13 +64,13 @@ internal static class AssumedRoles
         }
         catch (StsException exception)
         {
-            Providers.TryRemove(KeyValuePair.Create(key, provider));
+            _providers.TryRemove(KeyValuePair.Create(key, provider));
             throw new AssumeRoleFailedException(roleArn, exception);
         }
         catch (CredentialsException)
         {
             // e.g. STS answered credentials that were already about to expire: not kept either.
-            Providers.TryRemove(KeyValuePair.Create(key, provider));
+            _providers.TryRemove(KeyValuePair.Create(key, provider));
             throw;
         }
     }

@@ -30,23 +30,23 @@ public sealed record CrossAccountPutEvent(string? RoleArn, string? Endpoint, str
 public static class CrossAccountPut
 {
     /// <summary>Puts the object as the assumed role.</summary>
-    public static async Task<EventResult> HandleAsync(CrossAccountPutEvent input, IFcContext context)
+    public static async Task<EventResult> HandleAsync(CrossAccountPutEvent input, IFcContext context, OssClients clients, AssumedRoles roles)
     {
-        var roleArn = OssSampleClients.Require(input.RoleArn, "roleArn").Trim();
+        var roleArn = SampleEvent.Require(input.RoleArn, "roleArn").Trim();
         if (!roleArn.StartsWith("acs:ram::", StringComparison.Ordinal))
             throw new InvalidEventException("The \"roleArn\" must look like acs:ram::<account id>:role/<role name>.");
-        var endpoint = OssSampleClients.Require(input.Endpoint, "endpoint");
-        var bucket = OssSampleClients.Require(input.Bucket, "bucket");
-        var key = OssSampleClients.Require(input.ObjectName, "objectName");
+        var endpoint = SampleEvent.Require(input.Endpoint, "endpoint");
+        var bucket = SampleEvent.Require(input.Bucket, "bucket");
+        var key = SampleEvent.Require(input.ObjectName, "objectName");
         if (input.Message is null) throw new InvalidEventException("The event needs a \"message\" (it may be an empty string).");
         if (input.StsEndpoint is not null)
             throw new InvalidEventException("The event must not carry \"stsEndpoint\": the STS endpoint is configuration, not event "
                 + $"({AssumedRoles.StsEndpointVariable}, else sts.<function's region>.aliyuncs.com). Remove the field.");
-        var functionCredentials = OssSampleClients.RequireCredentials(context);
+        var functionCredentials = SampleEvent.RequireCredentials(context);
         // The OSS endpoint is checked before STS is asked for anything.
-        var client = OssSampleClients.For(endpoint, input.Region, context);
+        var client = clients.For(endpoint, input.Region, context);
 
-        var assumed = await AssumedRoles.GetAsync(roleArn, input.ExternalId, functionCredentials, context);
+        var assumed = await roles.GetAsync(roleArn, input.ExternalId, functionCredentials, context);
         var result = await client.PutObjectAsync(bucket, key, Encoding.UTF8.GetBytes(input.Message),
             new PutObjectOptions { ContentType = "text/plain; charset=utf-8", Credentials = assumed }, context.CancellationToken);
 

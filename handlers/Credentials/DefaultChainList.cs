@@ -24,19 +24,15 @@ public sealed record DefaultChainListResult(string Provider, string Bucket, stri
 /// </summary>
 public static class DefaultChainList
 {
-    // One chain per process: it remembers the provider that worked and the cached credentials of those that cache.
-    private static readonly Lazy<DefaultCredentialsProvider> Chain = new(() => new DefaultCredentialsProvider());
-
     /// <summary>Lists the objects under the prefix (up to <c>maxKeys</c>, default 1000).</summary>
-    public static async Task<DefaultChainListResult> HandleAsync(DefaultChainListEvent input, IFcContext context)
+    public static async Task<DefaultChainListResult> HandleAsync(DefaultChainListEvent input, IFcContext context, OssClients clients, DefaultCredentialsProvider chain)
     {
-        var endpoint = OssSampleClients.Require(input.Endpoint, "endpoint");
-        var bucket = OssSampleClients.Require(input.Bucket, "bucket");
+        var endpoint = SampleEvent.Require(input.Endpoint, "endpoint");
+        var bucket = SampleEvent.Require(input.Bucket, "bucket");
         var limit = Math.Clamp(input.MaxKeys ?? 1000, 1, 100_000);
         // The endpoint is checked before the chain is asked for credentials (which may call the metadata service or STS).
-        var client = OssSampleClients.For(endpoint, input.Region, context);
+        var client = clients.For(endpoint, input.Region, context);
 
-        var chain = Chain.Value;
         CloudCredentials credentials;
         try
         {

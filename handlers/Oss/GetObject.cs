@@ -10,14 +10,14 @@ public sealed record GetObjectEvent(string? Endpoint, string? Bucket, string? Ob
 public static class GetObject
 {
     /// <summary>Streams the object back as the invocation's result (CRC-64 checked while it streams).</summary>
-    public static async Task<EventResult> HandleAsync(GetObjectEvent input, IFcContext context)
+    public static async Task<EventResult> HandleAsync(GetObjectEvent input, IFcContext context, OssClients clients)
     {
-        var endpoint = OssSampleClients.Require(input.Endpoint, "endpoint");
-        var bucket = OssSampleClients.Require(input.Bucket, "bucket");
-        var key = OssSampleClients.Require(input.ObjectName, "objectName");
-        var credentials = OssSampleClients.RequireCredentials(context);
+        var endpoint = SampleEvent.Require(input.Endpoint, "endpoint");
+        var bucket = SampleEvent.Require(input.Bucket, "bucket");
+        var key = SampleEvent.Require(input.ObjectName, "objectName");
+        var credentials = SampleEvent.RequireCredentials(context);
 
-        var client = OssSampleClients.For(endpoint, input.Region, context);
+        var client = clients.For(endpoint, input.Region, context);
         var result = await client.GetObjectAsync(bucket, key, new GetObjectOptions { Credentials = credentials }, context.CancellationToken);
         // The runtime disposes the stream once written; the result object owns nothing else.
         return EventResult.FromStream(result.Content, result.Metadata.ContentType ?? "application/octet-stream");

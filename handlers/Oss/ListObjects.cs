@@ -16,14 +16,14 @@ public sealed record ListObjectsResult(string Bucket, string? Prefix, IReadOnlyL
 public static class ListObjects
 {
     /// <summary>Lists the objects under the prefix.</summary>
-    public static async Task<ListObjectsResult> HandleAsync(ListObjectsEvent input, IFcContext context)
+    public static async Task<ListObjectsResult> HandleAsync(ListObjectsEvent input, IFcContext context, OssClients clients)
     {
-        var endpoint = OssSampleClients.Require(input.Endpoint, "endpoint");
-        var bucket = OssSampleClients.Require(input.Bucket, "bucket");
+        var endpoint = SampleEvent.Require(input.Endpoint, "endpoint");
+        var bucket = SampleEvent.Require(input.Bucket, "bucket");
         var limit = Math.Clamp(input.MaxKeys ?? 1000, 1, 100_000);
-        var credentials = OssSampleClients.RequireCredentials(context);
+        var credentials = SampleEvent.RequireCredentials(context);
 
-        var client = OssSampleClients.For(endpoint, input.Region, context);
+        var client = clients.For(endpoint, input.Region, context);
         var objects = new List<ListedObject>();
         var truncated = false;
         await foreach (var item in client.ListObjectsAsync(bucket, new ListObjectsV2Options { Prefix = input.Prefix, Credentials = credentials }, context.CancellationToken))

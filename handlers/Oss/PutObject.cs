@@ -23,15 +23,15 @@ public sealed record PutObjectEvent(string? Endpoint, string? Bucket, string? Ob
 public static class PutObject
 {
     /// <summary>Puts the object.</summary>
-    public static async Task<EventResult> HandleAsync(PutObjectEvent input, IFcContext context)
+    public static async Task<EventResult> HandleAsync(PutObjectEvent input, IFcContext context, OssClients clients)
     {
-        var endpoint = OssSampleClients.Require(input.Endpoint, "endpoint");
-        var bucket = OssSampleClients.Require(input.Bucket, "bucket");
-        var key = OssSampleClients.Require(input.ObjectName, "objectName");
+        var endpoint = SampleEvent.Require(input.Endpoint, "endpoint");
+        var bucket = SampleEvent.Require(input.Bucket, "bucket");
+        var key = SampleEvent.Require(input.ObjectName, "objectName");
         if (input.Message is null) throw new InvalidEventException("The event needs a \"message\" (it may be an empty string).");
-        var credentials = OssSampleClients.RequireCredentials(context);
+        var credentials = SampleEvent.RequireCredentials(context);
 
-        var client = OssSampleClients.For(endpoint, input.Region, context);
+        var client = clients.For(endpoint, input.Region, context);
         var result = await client.PutObjectAsync(bucket, key, Encoding.UTF8.GetBytes(input.Message),
             new PutObjectOptions { ContentType = "text/plain; charset=utf-8", Credentials = credentials }, context.CancellationToken);
 

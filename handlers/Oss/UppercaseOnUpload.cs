@@ -29,10 +29,10 @@ public static class UppercaseOnUpload
     public const long MaxBytes = 8 * 1024 * 1024;
 
     /// <summary>Handles one OSS trigger event.</summary>
-    public static async Task<OssTriggerResult> HandleAsync(OssEvent input, IFcContext context)
+    public static async Task<OssTriggerResult> HandleAsync(OssEvent input, IFcContext context, OssClients clients)
     {
         if (input.Events.Count == 0) throw new InvalidEventException("The event has no \"events\": is this an OSS trigger event?");
-        var credentials = OssSampleClients.RequireCredentials(context);
+        var credentials = SampleEvent.RequireCredentials(context);
         var written = new List<string>();
         var skipped = new List<string>();
         foreach (var record in input.Events)
@@ -45,7 +45,7 @@ public static class UppercaseOnUpload
             if (key.StartsWith(DerivedPrefix, StringComparison.Ordinal)) { skipped.Add($"{key}: already derived"); continue; }
             if (record.Oss!.Object!.Size is > MaxBytes) { skipped.Add($"{key}: larger than {MaxBytes} bytes"); continue; }
 
-            var client = ClientFor(record, context);
+            var client = ClientFor(record, context, clients);
 
             string text;
             await using (var source = await client.GetObjectAsync(bucket, key, new GetObjectOptions { Credentials = credentials }, context.CancellationToken))
@@ -63,13 +63,13 @@ public static class UppercaseOnUpload
 
     // The region is checked before it goes into a host name: "cn-x@127.0.0.1:19702#" once made this endpoint loopback.
     // OSS_ENDPOINT passes the same endpoint policy as event endpoints (a local OSS needs OSS_ALLOW_LOOPBACK_ENDPOINTS=true).
-    private static OssClient ClientFor(OssEventRecord record, IFcContext context)
+    private static OssClient ClientFor(OssEventRecord record, IFcContext context, OssClients clients)
     {
-        var region = OssSampleClients.RequireRegion(record.Region, "OSS notification's \"region\"")
-            ?? OssSampleClients.RequireRegion(context.Region, "x-fc-region header")
+        var region = SampleEvent.RequireRegion(record.Region, "OSS notification's \"region\"")
+            ?? SampleEvent.RequireRegion(context.Region, "x-fc-region header")
             ?? throw new InvalidEventException("The OSS notification has no \"region\" and the invocation has none either.");
         return Environment.GetEnvironmentVariable("OSS_ENDPOINT") is { Length: > 0 } configured
-            ? OssSampleClients.For(configured, region, context, "The OSS_ENDPOINT setting")
-            : OssSampleClients.For($"oss-{region}-internal.aliyuncs.com", region, context, "The notification region's internal endpoint");
+            ? clients.For(configured, region, context, "The OSS_ENDPOINT setting")
+            : clients.For($"oss-{region}-internal.aliyuncs.com", region, context, "The notification region's internal endpoint");
     }
 }

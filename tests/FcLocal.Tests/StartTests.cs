@@ -49,6 +49,23 @@ public class StartTests
     }
 
     [Fact]
+    public async Task A_streaming_response_reaches_the_caller_event_by_event()
+    {
+        // Subscribing takes one of the instance's slots and publishing another: a concurrency of 2 lets both in.
+        var (process, client) = await StartAsync("--credentials", "none", "--concurrency", "2");
+        await using var _ = process;
+        using var __ = client;
+
+        var outcome = await FunctionCompute.Tests.Shared.SseProbe.SubscribeThenPublishAsync(client, "through-fc-local");
+
+        Assert.Equal("text/event-stream", outcome.ContentType);
+        Assert.StartsWith("event: ready|data: ", outcome.Ready);
+        Assert.Equal("delivered to 1", outcome.Delivered);
+        Assert.Equal("event: message|data: hello|data: world", outcome.Message);
+        Assert.True(outcome.EndedAfterLast);
+    }
+
+    [Fact]
     public async Task The_instance_concurrency_limit_holds_requests_beyond_it()
     {
         // A web app with a slow endpoint that counts the requests it has in flight at once (the sample app has none:

@@ -87,8 +87,10 @@ public static class FunctionApp
         builder.Services.AddSingleton<EventHandlerRegistry>();
         builder.Services.AddSingleton<FunctionLifecycle>();
         builder.Services.AddSingleton<CallServices>();
-        builder.Services.AddSingleton(services => new FunctionPipeline(
-            services.GetRequiredService<EventHandlerRegistry>(), services.GetRequiredService<FunctionLifecycle>(), options.MaxEventBytes));
+        builder.Services.AddSingleton<EventHandlerServices>();
+        builder.Services.AddOptions<EventJsonOptions>();
+        builder.Services.AddSingleton(services => new FunctionPipeline(services.GetRequiredService<EventHandlerRegistry>(),
+            services.GetRequiredService<FunctionLifecycle>(), services.GetRequiredService<EventHandlerServices>(), options.MaxEventBytes));
         // Resolved from the invocation scope the runtime enters around every call, not from IHttpContextAccessor:
         // registering the accessor makes hosting set an AsyncLocal twice on every request, invocations included.
         builder.Services.AddScoped<IFcContext>(_ =>

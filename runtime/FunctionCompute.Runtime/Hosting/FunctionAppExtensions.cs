@@ -10,7 +10,8 @@ namespace FunctionCompute.Runtime;
 
 /// <summary>
 /// Registers event handlers and lifecycle callbacks on an app made by <see cref="FunctionApp.CreateBuilder"/>.
-/// Handlers are plain delegates: no reflection, so the app stays Native AOT clean.
+/// Handlers are plain delegates, or are bound at compile time by the package's source generator: no reflection, so the
+/// app stays Native AOT clean.
 /// </summary>
 public static class FunctionAppExtensions
 {
@@ -69,7 +70,7 @@ public static class FunctionAppExtensions
         app.MapEvent(name, async (input, context) =>
         {
             var (eventInfo, resultInfo) = (eventType.Info, resultType.Info);
-            return Serialize(handler(await DeserializeAsync(input, eventInfo, context.CancellationToken), context), resultInfo);
+            return EventJson.Serialize(handler(await EventJson.DeserializeAsync(input, eventInfo, context.CancellationToken), context), resultInfo);
         });
 
     private static WebApplication MapTyped<TEvent, TResult>(this WebApplication app, string name,
@@ -77,15 +78,71 @@ public static class FunctionAppExtensions
         app.MapEvent(name, async (input, context) =>
         {
             var (eventInfo, resultInfo) = (eventType.Info, resultType.Info);
-            return Serialize(await handler(await DeserializeAsync(input, eventInfo, context.CancellationToken), context), resultInfo);
+            return EventJson.Serialize(await handler(await EventJson.DeserializeAsync(input, eventInfo, context.CancellationToken), context), resultInfo);
         });
 
     private static WebApplication MapTyped<TEvent>(this WebApplication app, string name,
         Func<TEvent, IFcContext, Task<EventResult>> handler, Contract<TEvent> eventType) =>
-        app.MapEvent(name, async (input, context) => await handler(await DeserializeAsync(input, eventType.Info, context.CancellationToken), context));
+        app.MapEvent(name, async (input, context) => await handler(await EventJson.DeserializeAsync(input, eventType.Info, context.CancellationToken), context));
+
+    /// <summary>
+    /// Maps an event handler whose parameters are bound by type, as a minimal API endpoint's are: the event (JSON through
+    /// the app's <see cref="EventJsonOptions"/>, or the raw <see cref="Stream"/>), <see cref="IFcContext"/>,
+    /// <see cref="CancellationToken"/>, <c>ILogger&lt;T&gt;</c> and any registered service, from the invocation's DI scope.
+    /// The binding is written at compile time by the source generator the FunctionCompute.Runtime package brings (it
+    /// intercepts this call): no reflection, Native AOT clean. Without the generator the call throws.
+    /// </summary>
+    /// <param name="app">The app.</param>
+    /// <param name="name">The handler's name (the function's <c>handler</c> setting).</param>
+    /// <param name="handler">A lambda or method: sync or async, returning a JSON value, <see cref="EventResult"/>, <see cref="Stream"/>, <c>byte[]</c>, <see cref="string"/> or nothing.</param>
+    /// <returns>The mapping, to add filters to.</returns>
+    public static EventHandlerMapping MapEvent(this WebApplication app, string name, Delegate handler) =>
+        throw GeneratedEventHandlers.NotGenerated($"MapEvent(\"{name}\", handler)");
+
+    /// <summary>
+    /// Maps a class handler (<see cref="IEventHandler{TEvent, TResult}"/>), constructed for each invocation with its
+    /// constructor's parameters from the invocation's DI scope. Written at compile time by the package's source generator.
+    /// </summary>
+    /// <typeparam name="THandler">The handler class; it implements <see cref="IEventHandler{TEvent, TResult}"/> once and has one public constructor.</typeparam>
+    /// <param name="app">The app.</param>
+    /// <param name="name">The handler's name.</param>
+    /// <returns>The mapping, to add filters to.</returns>
+    public static EventHandlerMapping MapEvent<THandler>(this WebApplication app, string name) where THandler : class =>
+        throw GeneratedEventHandlers.NotGenerated($"MapEvent<{typeof(THandler).Name}>(\"{name}\")");
+
+    /// <summary>Adds a filter that runs around every event handler of the app, before the mappings' own filters.</summary>
+    public static WebApplication AddEventFilter(this WebApplication app, IEventInvocationFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return app.AddEventFilter(filter.InvokeAsync);
+    }
+
+    /// <summary>Adds a filter (a lambda) that runs around every event handler of the app, before the mappings' own filters.</summary>
+    public static WebApplication AddEventFilter(this WebApplication app, Func<FcInvocationContext, FcInvocationDelegate, ValueTask<EventResult>> filter)
+    {
+        app.Services.GetRequiredService<EventHandlerServices>().Filters.Add(EventHandlerMapping.Wrap(filter));
+        return app;
+    }
+
+    /// <summary>
+    /// Adds a filter that runs around every event handler of the app, resolved from each invocation's scope (register
+    /// <typeparamref name="TFilter"/> in <c>builder.Services</c>).
+    /// </summary>
+    public static WebApplication AddEventFilter<TFilter>(this WebApplication app) where TFilter : class, IEventInvocationFilter
+    {
+        app.Services.GetRequiredService<EventHandlerServices>().Filters.Add(EventHandlerMapping.FromServices<TFilter>());
+        return app;
+    }
 
     /// <summary>Runs <paramref name="initializer"/> once per instance, before the first invocation.</summary>
     public static WebApplication OnInitialize(this WebApplication app, Func<IFcContext, Task> initializer)
+    {
+        ArgumentNullException.ThrowIfNull(initializer);
+        return app.OnInitialize((context, _) => initializer(context));
+    }
+
+    /// <summary>Runs <paramref name="initializer"/> once per instance, before the first invocation, with a DI scope of its own.</summary>
+    public static WebApplication OnInitialize(this WebApplication app, Func<IFcContext, IServiceProvider, Task> initializer)
     {
         app.Services.GetRequiredService<FunctionLifecycle>().Initializer = initializer;
         return app;
@@ -98,6 +155,13 @@ public static class FunctionAppExtensions
     /// <summary>Runs <paramref name="preStop"/> when FC is about to stop the instance (flush buffers, close connections).</summary>
     public static WebApplication OnPreStop(this WebApplication app, Func<IFcContext, Task> preStop)
     {
+        ArgumentNullException.ThrowIfNull(preStop);
+        return app.OnPreStop((context, _) => preStop(context));
+    }
+
+    /// <summary>Runs <paramref name="preStop"/> when FC is about to stop the instance, with a DI scope of its own.</summary>
+    public static WebApplication OnPreStop(this WebApplication app, Func<IFcContext, IServiceProvider, Task> preStop)
+    {
         app.Services.GetRequiredService<FunctionLifecycle>().PreStop = preStop;
         return app;
     }
@@ -105,26 +169,16 @@ public static class FunctionAppExtensions
     /// <summary>Runs <paramref name="preFreeze"/> when FC 2.0 is about to freeze the instance.</summary>
     public static WebApplication OnPreFreeze(this WebApplication app, Func<IFcContext, Task> preFreeze)
     {
+        ArgumentNullException.ThrowIfNull(preFreeze);
+        return app.OnPreFreeze((context, _) => preFreeze(context));
+    }
+
+    /// <summary>Runs <paramref name="preFreeze"/> when FC 2.0 is about to freeze the instance, with a DI scope of its own.</summary>
+    public static WebApplication OnPreFreeze(this WebApplication app, Func<IFcContext, IServiceProvider, Task> preFreeze)
+    {
         app.Services.GetRequiredService<FunctionLifecycle>().PreFreeze = preFreeze;
         return app;
     }
-
-    private static async ValueTask<TEvent> DeserializeAsync<TEvent>(Stream input, JsonTypeInfo<TEvent> type, CancellationToken token)
-    {
-        TEvent? value;
-        try
-        {
-            value = await JsonSerializer.DeserializeAsync(input, type, token);
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidEventException($"The event is not valid JSON for {typeof(TEvent).Name}: {exception.Message}", exception);
-        }
-        return value ?? throw new InvalidEventException($"The event is JSON null; expected {typeof(TEvent).Name}.");
-    }
-
-    private static EventResult Serialize<TResult>(TResult result, JsonTypeInfo<TResult> type) =>
-        EventResult.FromBytes(JsonSerializer.SerializeToUtf8Bytes(result, type), EventResult.Json);
 
     /// <summary>
     /// A JSON contract looked up in a source-generated context on first use. An app maps all its handlers at

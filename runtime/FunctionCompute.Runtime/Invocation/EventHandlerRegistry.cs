@@ -8,8 +8,8 @@ namespace FunctionCompute.Runtime.Invocation;
 /// </summary>
 internal sealed class EventHandlerRegistry
 {
-    private readonly Dictionary<string, FcEventHandler> _handlers = new(StringComparer.Ordinal);
-    private FcEventHandler? _single;
+    private readonly Dictionary<string, EventEndpoint> _handlers = new(StringComparer.Ordinal);
+    private EventEndpoint? _single;
 
     /// <summary>The registered names, in no particular order.</summary>
     public IReadOnlyCollection<string> Names => _handlers.Keys;
@@ -17,21 +17,28 @@ internal sealed class EventHandlerRegistry
     /// <summary>Whether any event handler is registered.</summary>
     public bool IsEmpty => _handlers.Count == 0;
 
-    /// <summary>Registers <paramref name="handler"/> under <paramref name="name"/>.</summary>
+    /// <summary>Registers a handler in the runtime's own shape under <paramref name="name"/>; filters see the event's stream.</summary>
     /// <exception cref="ArgumentException">The name is empty or already taken.</exception>
-    public void Add(string name, FcEventHandler handler)
+    public EventEndpoint Add(string name, FcEventHandler handler)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(handler);
-        if (!_handlers.TryAdd(name, handler)) throw new ArgumentException($"An event handler named '{name}' is already registered.", nameof(name));
-        _single = _handlers.Count == 1 ? handler : null;
+        return Add(new EventEndpoint(name, context => handler(context.Input, context.Context)));
+    }
+
+    /// <summary>Registers <paramref name="endpoint"/> under its name.</summary>
+    /// <exception cref="ArgumentException">The name is already taken.</exception>
+    public EventEndpoint Add(EventEndpoint endpoint)
+    {
+        if (!_handlers.TryAdd(endpoint.Name, endpoint)) throw new ArgumentException($"An event handler named '{endpoint.Name}' is already registered.", "name");
+        _single = _handlers.Count == 1 ? endpoint : null;
+        return endpoint;
     }
 
     /// <summary>
     /// Finds the handler for a call. With one handler, every call reaches it whatever the header says
     /// (FC's default handler string is meaningless for custom runtimes); with several, the name must match.
     /// </summary>
-    public bool TryResolve(string? requestedName, [NotNullWhen(true)] out FcEventHandler? handler, [NotNullWhen(false)] out string? error)
+    public bool TryResolve(string? requestedName, [NotNullWhen(true)] out EventEndpoint? handler, [NotNullWhen(false)] out string? error)
     {
         if (_single is not null)
         {

@@ -11,12 +11,12 @@ internal sealed class FunctionPipeline
     private readonly EventInvocation _events;
     private readonly HookInvocation _hooks;
 
-    public FunctionPipeline(EventHandlerRegistry registry, FunctionLifecycle lifecycle, long maxEventBytes)
+    public FunctionPipeline(EventHandlerRegistry registry, FunctionLifecycle lifecycle, EventHandlerServices app, long maxEventBytes)
     {
         Registry = registry;
-        Initializer = new InitializerGate(lifecycle);
-        _events = new EventInvocation(registry, Initializer, maxEventBytes);
-        _hooks = new HookInvocation(lifecycle, Initializer);
+        Initializer = new InitializerGate(lifecycle, app.ScopeFactory);
+        _events = new EventInvocation(registry, Initializer, app, maxEventBytes);
+        _hooks = new HookInvocation(lifecycle, Initializer, app.ScopeFactory);
     }
 
     public EventHandlerRegistry Registry { get; }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using FunctionCompute.Runtime.Context;
 
 namespace FunctionCompute.Runtime.Invocation;
@@ -6,7 +7,7 @@ namespace FunctionCompute.Runtime.Invocation;
 /// Runs the app's initializer until it succeeds once. FC calls <c>/initialize</c> before the first call when the function
 /// has an initializer; when it does not (or under <c>s local</c>), the first event invocation or web request runs it.
 /// </summary>
-internal sealed class InitializerGate(FunctionLifecycle lifecycle)
+internal sealed class InitializerGate(FunctionLifecycle lifecycle, IServiceScopeFactory scopes)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _initialized;
@@ -23,7 +24,7 @@ internal sealed class InitializerGate(FunctionLifecycle lifecycle)
         try
         {
             if (_initialized) return;
-            await HookInvocation.OffTheCallersThread(initializer, context).WaitAsync(token);
+            await HookInvocation.OffTheCallersThread(initializer, context, scopes).WaitAsync(token);
             _initialized = true;
         }
         finally

@@ -16,6 +16,7 @@ public sealed record Receipt(string Item, int Quantity, decimal Total, string Re
 
 [JsonSerializable(typeof(Order))]
 [JsonSerializable(typeof(Receipt))]
+[JsonSerializable(typeof(Priced))]
 public sealed partial class TestJson : JsonSerializerContext;
 
 /// <summary>The handler model: raw and typed, sync and async, and routing by x-fc-function-handler.</summary>

@@ -14,19 +14,24 @@ public static class App
     public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
     {
         var builder = FunctionApp.CreateBuilder(args, configure);
+        // Events and results are JSON through source-generated System.Text.Json (AOT-safe), configured once for all handlers.
+        builder.Services.ConfigureEventJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJson.Default));
+        // Services the handlers take as parameters come from DI (scoped ones live for one invocation).
+        builder.Services.AddSingleton(TimeProvider.System);
         var app = builder.Build();
 
-        // A typed handler: JSON in and out through source-generated System.Text.Json (AOT-safe).
-        app.MapEvent(HandlerName, Hello, AppJson.Default.HelloEvent, AppJson.Default.HelloResult);
+        // The handler's parameters are bound by type at compile time (the runtime package's source generator): the event,
+        // IFcContext, CancellationToken, ILogger<T> and any registered service.
+        app.MapEvent(HandlerName, Hello);
 
         app.OnInitialize(context => context.Logger.LogInformation("initialized {Function}", context.FunctionParam.FunctionName));
         return app;
     }
 
     /// <summary>The handler: an event in, a result out. Take credentials from <paramref name="context"/> on every invocation.</summary>
-    public static HelloResult Hello(HelloEvent e, IFcContext context)
+    public static HelloResult Hello(HelloEvent e, IFcContext context, TimeProvider clock)
     {
-        context.Logger.LogInformation("greeting {Name}", e.Name);
+        context.Logger.LogInformation("greeting {Name} at {Time:O}", e.Name, clock.GetUtcNow());
         return new HelloResult($"Hello, {e.Name ?? "world"}!", context.RequestId);
     }
 }

@@ -14,8 +14,13 @@ public static class App
     public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
     {
         var builder = FunctionApp.CreateBuilder(args, configure);
+        builder.Services.ConfigureEventJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJson.Default));
+        // One OSS client per endpoint for the whole instance (a singleton); credentials still come with each invocation.
+        builder.Services.AddSingleton<OssClients>();
         var app = builder.Build();
-        app.MapEvent(HandlerName, PutObject.HandleAsync, AppJson.Default.PutObjectEvent);
+        // A class handler: built for each invocation, its constructor's parameters from DI (no reflection: the runtime
+        // package's source generator writes the construction).
+        app.MapEvent<PutObject>(HandlerName);
         return app;
     }
 }

@@ -18,13 +18,10 @@ public sealed record PutObjectEvent(string? Endpoint, string? Bucket, string? Ob
 /// <c>oss-put-object</c>: writes the event's <c>message</c> as an object, signed with the STS credentials FC passes with
 /// this invocation (the function's role), and answers <c>success</c>.
 /// </summary>
-public static class PutObject
+public sealed class PutObject(OssClients clients) : IEventHandler<PutObjectEvent, EventResult>
 {
-    // The client signs with the credentials given per call; it has none of its own to fall back on.
-    private static readonly ICredentialsProvider NoOwnCredentials = new StaticCredentialsProvider(CloudCredentials.None);
-
     /// <summary>Puts the object.</summary>
-    public static async Task<EventResult> HandleAsync(PutObjectEvent input, IFcContext context)
+    public async ValueTask<EventResult> HandleAsync(PutObjectEvent input, IFcContext context, CancellationToken cancellationToken)
     {
         var endpoint = CheckEndpoint(Require(input.Endpoint, "endpoint"));
         var bucket = Require(input.Bucket, "bucket");
@@ -33,20 +30,11 @@ public static class PutObject
         // The invocation's credentials, every time: FC rotates them, and concurrent invocations must not share them.
         if (context.Credentials.IsEmpty) throw new MissingCredentialsException();
 
-        OssClient client;
-        try
-        {
-            // A loopback endpoint names no region: sign for the event's, else the function's own.
-            var region = input.Region ?? endpoint.Region ?? context.Region;
-            client = new OssClient(new OssClientOptions { Endpoint = endpoint.ToString(), Region = region }, NoOwnCredentials);
-        }
-        catch (ArgumentException exception)
-        {
-            throw new InvalidEventException($"The OSS endpoint '{input.Endpoint}' cannot be used: {exception.Message}", exception);
-        }
+        // A loopback endpoint names no region: sign for the event's, else the function's own.
+        var client = clients.For(endpoint, input.Region ?? endpoint.Region ?? context.Region, input.Endpoint);
         var content = Encoding.UTF8.GetBytes(input.Message);
         await client.PutObjectAsync(bucket, key, content,
-            new PutObjectOptions { ContentType = "text/plain; charset=utf-8", Credentials = context.Credentials }, context.CancellationToken);
+            new PutObjectOptions { ContentType = "text/plain; charset=utf-8", Credentials = context.Credentials }, cancellationToken);
 
         context.Logger.LogInformation("put oss://{Bucket}/{Key} ({Bytes} bytes)", bucket, key, content.Length);
         return EventResult.FromText("success");
@@ -72,4 +60,31 @@ public static class PutObject
 
     private static string Require(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? throw new InvalidEventException($"The event needs a non-empty \"{field}\".") : value.Trim();
+}
+
+/// <summary>
+/// The instance's OSS clients, a singleton from DI: one per endpoint and region, with no credentials of their own (each call
+/// brings the invocation's). Bounded, because the endpoint comes from the event.
+/// </summary>
+public sealed class OssClients
+{
+    private const int MaxClients = 16;
+    private static readonly ICredentialsProvider NoOwnCredentials = new StaticCredentialsProvider(CloudCredentials.None);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Endpoint, string Region), OssClient> _clients = new();
+
+    /// <summary>The client for an endpoint that passed <see cref="PutObject.CheckEndpoint"/>.</summary>
+    public OssClient For(OssEndpoint endpoint, string region, string? shownEndpoint)
+    {
+        var key = (endpoint.ToString(), region);
+        if (_clients.TryGetValue(key, out var client)) return client;
+        try
+        {
+            client = new OssClient(new OssClientOptions { Endpoint = key.Item1, Region = region }, NoOwnCredentials);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new InvalidEventException($"The OSS endpoint '{shownEndpoint}' cannot be used: {exception.Message}", exception);
+        }
+        return _clients.Count < MaxClients ? _clients.GetOrAdd(key, client) : client;
+    }
 }
