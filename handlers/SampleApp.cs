@@ -15,6 +15,8 @@ public static class SampleApp
     public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
     {
         var builder = FunctionApp.CreateBuilder(args, configure);
+        // Traces and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (s.yaml has commented examples); nothing otherwise.
+        builder.AddFcOpenTelemetry();
         // Web endpoints answer with source-generated JSON (no reflection under Native AOT).
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJson.Default));
         var app = builder.Build();

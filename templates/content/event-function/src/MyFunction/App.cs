@@ -14,6 +14,9 @@ public static class App
     public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
     {
         var builder = FunctionApp.CreateBuilder(args, configure);
+        // Traces and metrics over OTLP (configured by OTEL_EXPORTER_OTLP_ENDPOINT & co., sent before each answer): add the
+        // FunctionCompute.Runtime.OpenTelemetry package and uncomment. Without it the binary carries no OpenTelemetry SDK.
+        // builder.AddFcOpenTelemetry();
         var app = builder.Build();
 
         // A typed handler: JSON in and out through source-generated System.Text.Json (AOT-safe).

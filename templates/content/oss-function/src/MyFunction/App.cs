@@ -14,6 +14,8 @@ public static class App
     public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
     {
         var builder = FunctionApp.CreateBuilder(args, configure);
+        // OTLP export of the invocation's span and its OSS client spans: the FunctionCompute.Runtime.OpenTelemetry package,
+        // then builder.AddFcOpenTelemetry() here; OTEL_EXPORTER_OTLP_ENDPOINT switches it on (README: Observability).
         var app = builder.Build();
         app.MapEvent(HandlerName, PutObject.HandleAsync, AppJson.Default.PutObjectEvent);
         return app;

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace FunctionCompute.Runtime.OpenTelemetry;
+
+/// <summary>
+/// Sends the instance's spans before every answer, and its metrics before the first answer after each metric interval
+/// and in pre-stop, each wait bounded by <see cref="OtlpSettings.FlushTimeout"/>: FC freezes an answered instance, and a
+/// batch still in the exporter's queue then would sit there, unsent.
+/// </summary>
+/// <remarks>
+/// The exporter's own worker thread sends (one request per flush, with every span that ended since the last). A flush
+/// runs on the thread pool and the answer awaits it up to the bound; one that outlives its bound (a collector that
+/// accepts and never answers) is left to finish on its own, and until it has, answers do not wait again: a dead or slow
+/// collector costs one bound, not one per invocation. A collector that refuses connections fails the export at once.
+/// </remarks>
+internal sealed class OtlpFlush(TracerProvider? traces, MeterProvider? metrics, OtlpSettings settings, TimeProvider clock) : IFcTelemetryFlush, IDisposable
+{
+    private readonly int _exportMs = (int)Math.Min(int.MaxValue, settings.FlushTimeout.TotalMilliseconds);
+    private long _metricsDue = clock.GetTimestamp();
+    private Task? _late;
+
+    public ValueTask FlushAsync(bool instanceStopping)
+    {
+        if (_late is { IsCompleted: false }) return default;
+        var withMetrics = metrics is not null && (instanceStopping || MetricsDue());
+        if (traces is null && !withMetrics) return default;
+        return new ValueTask(WaitAsync(Task.Run(() => Flush(withMetrics))));
+    }
+
+    private bool MetricsDue()
+    {
+        var due = Volatile.Read(ref _metricsDue);
+        var now = clock.GetTimestamp();
+        if (now < due) return false;
+        // One caller per interval takes it; concurrent answers do not flush metrics twice.
+        return Interlocked.CompareExchange(ref _metricsDue, now + (long)(settings.MetricInterval.TotalSeconds * clock.TimestampFrequency), due) == due;
+    }
+
+    private void Flush(bool withMetrics)
+    {
+        // Spans first, then metrics with what is left of the one bound.
+        var started = Stopwatch.GetTimestamp();
+        traces?.ForceFlush(_exportMs);
+        if (withMetrics)
+        {
+            var left = _exportMs - (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (left > 0) metrics!.ForceFlush(left);
+        }
+    }
+
+    private async Task WaitAsync(Task flush)
+    {
+        try
+        {
+            await flush.WaitAsync(settings.FlushTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _late = flush;
+        }
+        catch (Exception)
+        {
+            // The SDK reports export failures itself (its self-diagnostics); an answer never fails for its telemetry.
+        }
+    }
+
+    /// <summary>At shutdown (SIGTERM): what is left goes out, within the bound.</summary>
+    public void Dispose()
+    {
+        traces?.Shutdown(_exportMs);
+        metrics?.Shutdown(_exportMs);
+        traces?.Dispose();
+        metrics?.Dispose();
+    }
+}
