@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FunctionCompute.Runtime.OpenTelemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -21,6 +22,16 @@ public static class FcOpenTelemetry
     /// <summary>The meter exported: the runtime's invocation metrics.</summary>
     public const string MeterName = "FunctionCompute.Runtime";
 
+    /// <summary>The trimming feature switch the <c>FcOpenTelemetry</c> MSBuild property sets.</summary>
+    private const string Switch = "FunctionCompute.Runtime.OpenTelemetry.IsSupported";
+
+    /// <summary>
+    /// False when the app was built with <c>&lt;FcOpenTelemetry&gt;false&lt;/FcOpenTelemetry&gt;</c>: Native AOT then
+    /// drops everything <see cref="AddFcOpenTelemetry"/> would have used, the OpenTelemetry SDK and exporter included.
+    /// </summary>
+    [FeatureSwitchDefinition(Switch)]
+    internal static bool IsSupported => !AppContext.TryGetSwitch(Switch, out var on) || on;
+
     /// <summary>
     /// Exports the app's traces and metrics over OTLP when an endpoint is configured: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// (both), <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>, <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>; with none set, it
@@ -30,7 +41,8 @@ public static class FcOpenTelemetry
     /// <c>_ARG</c>, <c>OTEL_BSP_*</c>, <c>OTEL_SDK_DISABLED</c>). The resource names the function from FC's environment
     /// (service.name defaults to the function name). Spans are sent before every answer, metrics before the first
     /// answer after each <c>OTEL_METRIC_EXPORT_INTERVAL</c> (60 s; 0 for every answer) and in pre-stop; an answer waits
-    /// at most <c>FunctionCompute:OpenTelemetry:FlushTimeoutMs</c> (1000 ms) for them.
+    /// at most <c>FunctionCompute:OpenTelemetry:FlushTimeoutMs</c> (1000 ms) for them. An app built with
+    /// <c>&lt;FcOpenTelemetry&gt;false&lt;/FcOpenTelemetry&gt;</c> exports nothing whatever the variables say.
     /// </summary>
     /// <param name="builder">The builder from <see cref="FunctionApp.CreateBuilder"/>.</param>
     /// <param name="configure">Adds the app's own sources and meters, or other exporters' settings.</param>
@@ -38,6 +50,7 @@ public static class FcOpenTelemetry
     public static WebApplicationBuilder AddFcOpenTelemetry(this WebApplicationBuilder builder, Action<FcOpenTelemetryOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (!IsSupported) return builder;
         IConfiguration configuration = builder.Configuration;
         var settings = OtlpSettings.Read(configuration);
         if (!settings.Any) return builder;
