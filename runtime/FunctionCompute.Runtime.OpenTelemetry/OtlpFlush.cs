@@ -42,13 +42,27 @@ internal sealed class OtlpFlush(TracerProvider? traces, MeterProvider? metrics, 
     {
         // Spans first, then metrics with what is left of the one bound.
         var started = Stopwatch.GetTimestamp();
-        traces?.ForceFlush(_exportMs);
-        if (withMetrics)
+        if (traces is not null) Within(traces.ForceFlush, _exportMs, started);
+        if (withMetrics) Within(metrics!.ForceFlush, _exportMs, started);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="flush"/> in short slices until it reports done or the bound since <paramref name="started"/>
+    /// has passed. The SDK's batch processor (and metric reader) signals a finished export by setting and at once
+    /// resetting an event: a flush whose export finished before it began to wait misses the signal and sleeps out its
+    /// timeout (up to 1 s), which on loopback hit about 1 flush in 2,000. A slice each time bounds that miss to
+    /// <see cref="SliceMs"/>; each call re-checks what has been exported.
+    /// </summary>
+    private static void Within(Func<int, bool> flush, int boundMs, long started)
+    {
+        while (true)
         {
-            var left = _exportMs - (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (left > 0) metrics!.ForceFlush(left);
+            var left = boundMs - (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (left <= 0 || flush(Math.Min(left, SliceMs))) return;
         }
     }
+
+    private const int SliceMs = 5;
 
     private async Task WaitAsync(Task flush)
     {

@@ -165,6 +165,31 @@ public sealed class OtlpReceiver : IAsyncDisposable
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// The spans of one trace as a tree, children indented under their parent: name, kind, status, and with
+    /// <paramref name="attributes"/> every attribute (else none), one span a line; spans whose parent is not among them
+    /// are roots (FC's caller span is not exported by the function).
+    /// </summary>
+    public static string Render(IReadOnlyList<ReceivedSpan> spans, bool attributes = false)
+    {
+        var ids = spans.Select(s => s.SpanId).ToHashSet();
+        var text = new System.Text.StringBuilder();
+        void Write(ReceivedSpan span, int depth)
+        {
+            text.Append(' ', depth * 2).Append(span.Span.Name).Append(" [").Append(span.Span.Kind.ToString().Replace("SpanKind", "", StringComparison.Ordinal).ToLowerInvariant()).Append(']');
+            if (span.Span.Status is { Code: not Status.Types.StatusCode.Unset } status) text.Append(" status=").Append(status.Code.ToString().ToLowerInvariant());
+            if (attributes)
+            {
+                text.Append(" span=").Append(span.SpanId).Append(" parent=").Append(span.ParentSpanId);
+                foreach (var (key, value) in span.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal)) text.Append(' ').Append(key).Append('=').Append(value);
+            }
+            text.Append('\n');
+            foreach (var child in spans.Where(s => s.ParentSpanId == span.SpanId).OrderBy(s => s.Span.StartTimeUnixNano)) Write(child, depth + 1);
+        }
+        foreach (var root in spans.Where(s => !ids.Contains(s.ParentSpanId)).OrderBy(s => s.Span.StartTimeUnixNano)) Write(root, 0);
+        return text.ToString();
+    }
+
     /// <summary>The data points of the metric named <paramref name="name"/> in the latest export that has it.</summary>
     public ReceivedMetric? Latest(string name) => Metrics.LastOrDefault(m => m.Metric.Name == name);
 

@@ -5,6 +5,7 @@ using FunctionCompute.StandIns;
 using FunctionCompute.StandIns.Otlp;
 using FunctionCompute.Testing;
 using FunctionCompute.Tests.Shared;
+using Xunit.Abstractions;
 
 namespace SampleFunctions.Tests;
 
@@ -15,7 +16,7 @@ namespace SampleFunctions.Tests;
 /// emulator saw, tagged with the FaaS conventions, and with no secret anywhere. A dead or hanging collector costs an
 /// invocation nothing but the bounded wait.
 /// </summary>
-public sealed class OtlpExportTests : IAsyncLifetime
+public sealed class OtlpExportTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Trace = "6bf92f3577b34da6a3ce929d0e0e4738";
     private const string CallerSpan = "20f067aa0ba902b9";
@@ -91,7 +92,8 @@ public sealed class OtlpExportTests : IAsyncLifetime
         Assert.Equal(200L, oss["http.response.status_code"]);
         var sent = Assert.Single(Assert.Single(_oss.RequestsFor("PutObject"), r => r.Key == "otel/object.txt").TraceParents);
         Assert.Equal($"00-{Trace}-{oss.SpanId}-01", sent);
-        Assert.Equal(2, spans.Count);
+        Assert.Equal("otel-sample [server]\n  OSS/PutObject [client]\n", OtlpReceiver.Render(spans));
+        output.WriteLine(OtlpReceiver.Render(spans, attributes: true));
 
         var resource = invocation.Resource;
         Assert.Equal("otel-sample", resource["service.name"]);
@@ -196,5 +198,30 @@ public sealed class KitOtlpExportTests
         var span = Assert.Single(receiver.Spans, s => s.TraceId == kitTrace);
         Assert.Equal("kit-otlp-1", span["faas.invocation_id"]);
         Assert.Equal(CallerSpan, span.ParentSpanId);
+    }
+
+    [Fact]
+    public async Task The_test_kit_hands_each_result_the_spans_of_its_own_trace_when_it_captures_activities()
+    {
+        var options = new OssEmulatorOptions { Region = "cn-hangzhou" };
+        options.Buckets.Add(OssSampleTests.Bucket);
+        await using var oss = await OssEmulatorServer.StartAsync(options);
+        var credential = OssSampleTests.Credential(701);
+        oss.AddCredential(credential);
+        await using var fc = FcTestApp.Create(configure => SampleApp.Create([], configure)).CaptureActivities();
+        FcContextBuilder Context(string id) => new FcContextBuilder().WithRequestId(id)
+            .WithCredentials(credential.AccessKeyId, credential.AccessKeySecret, credential.SecurityToken);
+
+        var put = await fc.InvokeAsync("oss-put-object", OssSampleTests.PutEvent(oss.Endpoint, "kit/captured.txt", "captured"), Context("kit-captured-1"));
+        var echo = await fc.InvokeAsync("echo", "plain", Context("kit-captured-2"));
+
+        Assert.True(put.Succeeded, put.Text);
+        Assert.Collection(put.Activities,
+            client => Assert.Equal("OSS/PutObject", client.DisplayName),
+            server => Assert.Equal("kit-captured-1", server.GetTagItem("faas.invocation_id")));
+        Assert.Equal(put.Activities[1].SpanId, put.Activities[0].ParentSpanId);
+        var only = Assert.Single(echo.Activities);
+        Assert.Equal("kit-captured-2", only.GetTagItem("faas.invocation_id"));
+        Assert.NotEqual(put.Activities[1].TraceId, only.TraceId);
     }
 }
