@@ -18,15 +18,53 @@ namespace FunctionCompute.Runtime.OpenTelemetry;
 internal sealed class OtlpFlush(TracerProvider? traces, MeterProvider? metrics, OtlpSettings settings, TimeProvider clock) : IFcTelemetryFlush, IDisposable
 {
     private readonly int _exportMs = (int)Math.Min(int.MaxValue, settings.FlushTimeout.TotalMilliseconds);
+    private readonly Lock _gate = new();
     private long _metricsDue = clock.GetTimestamp();
     private Task? _late;
+    private Task _running = Task.CompletedTask;
+    private Task? _queued;
+    private bool _queuedMetrics;
 
     public ValueTask FlushAsync(bool instanceStopping)
     {
         if (_late is { IsCompleted: false }) return default;
         var withMetrics = metrics is not null && (instanceStopping || MetricsDue());
         if (traces is null && !withMetrics) return default;
-        return new ValueTask(WaitAsync(Task.Run(() => Flush(withMetrics))));
+        return new ValueTask(WaitAsync(Schedule(withMetrics)));
+    }
+
+    /// <summary>
+    /// One flush at a time, each blocking one thread-pool thread (the SDK's flush is synchronous): a call that finds one
+    /// running joins the flush queued after it, which starts once it is done and so covers every span that ended before
+    /// it. Concurrent answers share exports instead of holding one pool thread each (at 200 concurrent invocations, one
+    /// thread per flush starved the pool: answers waited seconds for threads).
+    /// </summary>
+    private Task Schedule(bool withMetrics)
+    {
+        lock (_gate)
+        {
+            if (_queued is not null)
+            {
+                _queuedMetrics |= withMetrics;
+                return _queued;
+            }
+            if (_running.IsCompleted) return _running = Task.Run(() => Flush(withMetrics));
+            _queuedMetrics = withMetrics;
+            return _queued = _running.ContinueWith(static (_, state) => ((OtlpFlush)state!).RunQueued(), this,
+                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    private void RunQueued()
+    {
+        bool withMetrics;
+        lock (_gate)
+        {
+            _running = _queued!;
+            _queued = null;
+            withMetrics = _queuedMetrics;
+        }
+        Flush(withMetrics);
     }
 
     private bool MetricsDue()

@@ -142,6 +142,28 @@ public sealed class OtlpExportTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Under_concurrent_invocations_each_ones_span_has_arrived_when_its_answer_does()
+    {
+        const int Callers = 64;
+        await using var function = await FunctionProcess.StartPackageAsync(Environment(_receiver.BaseAddress.ToString().TrimEnd('/')));
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Callers }) { BaseAddress = function.Client.BaseAddress };
+
+        var arrived = await Task.WhenAll(Enumerable.Range(0, Callers).Select(i => Task.Run(async () =>
+        {
+            var trace = $"{i:x8}" + "5bf92f3577b34da6a3ce929d";
+            using var request = EchoCall($"concurrent-{i}");
+            request.Headers.Remove(FcHeaders.TraceParent);
+            request.Headers.Add(FcHeaders.TraceParent, $"00-{trace}-{CallerSpan}-01");
+            using var response = await client.SendAsync(request);
+            Assert.Equal($"concurrent-{i}", await response.Content.ReadAsStringAsync());
+            // Read as the answer arrives: the flush this answer waited for must have carried its span.
+            return _receiver.Spans.Count(s => s.TraceId == trace);
+        })));
+
+        Assert.All(arrived, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
     public async Task With_a_collector_that_refuses_or_never_answers_the_invocation_still_answers_correctly()
     {
         var closed = $"http://127.0.0.1:{Loopback.FreePort()}";
