@@ -211,7 +211,9 @@ public sealed class KitOtlpExportTests
     {
         const string kitTrace = "8bf92f3577b34da6a3ce929d0e0e4730";
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var fc = FcTestApp.Create(configure => SampleApp.Create([$"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.BaseAddress.ToString().TrimEnd('/')}"], configure));
+        // The standard variables come from any configuration source; here the app's command line.
+        await using var fc = FcTestApp.Create(configure => SampleApp.Create([$"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.BaseAddress.ToString().TrimEnd('/')}",
+            "--OTEL_SERVICE_NAME=kit-renamed", "--OTEL_RESOURCE_ATTRIBUTES=deployment.environment=test,cloud.region=overridden"], configure));
         var context = new FcContextBuilder().WithRequestId("kit-otlp-1").WithTraceParent($"00-{kitTrace}-{CallerSpan}-01");
 
         var result = await fc.InvokeAsync("echo", "kit", context);
@@ -220,6 +222,11 @@ public sealed class KitOtlpExportTests
         var span = Assert.Single(receiver.Spans, s => s.TraceId == kitTrace);
         Assert.Equal("kit-otlp-1", span["faas.invocation_id"]);
         Assert.Equal(CallerSpan, span.ParentSpanId);
+        // The user's variables win over the runtime's resource defaults.
+        Assert.Equal("kit-renamed", span.Resource["service.name"]);
+        Assert.Equal("test", span.Resource["deployment.environment"]);
+        Assert.Equal("overridden", span.Resource["cloud.region"]);
+        Assert.Equal("alibaba_cloud", span.Resource["cloud.provider"]);
     }
 
     [Fact]
