@@ -142,6 +142,28 @@ public sealed class OtlpExportTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_go_out_with_the_first_answer_of_each_interval_and_in_pre_stop()
+    {
+        // The default interval (60 s): the first answer sends metrics, the next ones only spans, pre-stop sends the rest.
+        await using var function = await FunctionProcess.StartPackageAsync(Environment(_receiver.BaseAddress.ToString().TrimEnd('/')));
+        for (var i = 0; i < 3; i++)
+            using (var response = await function.Client.SendAsync(EchoCall($"interval-{i}")))
+                Assert.Equal($"interval-{i}", await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, Invocations());
+        Assert.Equal(3, _receiver.Spans.Count(s => s.Scope == "FunctionCompute.Runtime"));
+
+        using var preStop = new HttpRequestMessage(HttpMethod.Get, "/pre-stop");
+        preStop.Headers.Add(FcHeaders.ControlPath, "/pre-stop");
+        preStop.Headers.Add(FcHeaders.RequestId, "pre-stop-1");
+        using (var response = await function.Client.SendAsync(preStop)) Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        Assert.Equal(3, Invocations());
+        Assert.Contains(_receiver.Spans, s => s.Span.Name == "pre-stop");
+
+        long Invocations() => Assert.Single(_receiver.Latest("faas.invocations")!.Metric.Sum.DataPoints).AsInt;
+    }
+
+    [Fact]
     public async Task Under_concurrent_invocations_each_ones_span_has_arrived_when_its_answer_does()
     {
         const int Callers = 64;
