@@ -57,10 +57,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Every string the receiver decoded: attribute keys and values, names, status messages, resource values.</summary>
     public IReadOnlyList<string> Strings => [.. _strings];
 
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <summary>Starts the receiver: OTLP/HTTP (protobuf), or with <paramref name="grpc"/> OTLP/gRPC (HTTP/2 without TLS).</summary>
+    public static async Task<OtlpReceiver> StartAsync(bool grpc = false)
     {
         OtlpReceiver? receiver = null;
-        var (app, address) = await Kestrel.StartAsync(http => receiver!.HandleAsync(http));
+        var (app, address) = await Kestrel.StartAsync(http => grpc ? receiver!.HandleGrpcAsync(http) : receiver!.HandleAsync(http), http2Only: grpc);
         receiver = new OtlpReceiver(app, address);
         return receiver;
     }
@@ -90,6 +91,32 @@ public sealed class OtlpReceiver : IAsyncDisposable
         http.Response.ContentType = "application/x-protobuf";
         // An empty response message: full success.
         await http.Response.Body.WriteAsync(path == "/v1/traces" ? new ExportTraceServiceResponse().ToByteArray() : new ExportMetricsServiceResponse().ToByteArray());
+    }
+
+    /// <summary>
+    /// The two unary OTLP/gRPC methods: a length-prefixed message in (1 byte compressed flag, 4 bytes big-endian
+    /// length), the same framing out, <c>grpc-status: 0</c> in the trailers.
+    /// </summary>
+    private async Task HandleGrpcAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value;
+        var traces = path == "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+        if (!traces && path != "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export")
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        var body = await ReadAsync(http.Request.Body, http.RequestAborted);
+        if (body.Length < 5 || body[0] != 0) throw new InvalidOperationException("Expected one uncompressed gRPC message.");
+        var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(body.AsSpan(1, 4));
+        var message = body.AsSpan(5, length).ToArray();
+        _headers.Enqueue(new HeaderDictionary(http.Request.Headers.ToDictionary()));
+        if (traces) Receive(ExportTraceServiceRequest.Parser.ParseFrom(message));
+        else Receive(ExportMetricsServiceRequest.Parser.ParseFrom(message), Interlocked.Increment(ref _exports));
+        http.Response.ContentType = "application/grpc";
+        http.Response.AppendTrailer("grpc-status", "0");
+        // An empty response message, framed.
+        await http.Response.Body.WriteAsync(new byte[5]);
     }
 
     private void Receive(ExportTraceServiceRequest request)

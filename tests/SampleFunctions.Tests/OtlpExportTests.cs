@@ -275,4 +275,20 @@ public sealed class KitOtlpExportTests
         Assert.Equal("kit-captured-2", only.GetTagItem("faas.invocation_id"));
         Assert.NotEqual(put.Activities[1].TraceId, only.TraceId);
     }
+
+    [Fact]
+    public async Task With_otlp_grpc_the_in_memory_invocation_reaches_a_grpc_receiver()
+    {
+        const string grpcTrace = "9bf92f3577b34da6a3ce929d0e0e4731";
+        await using var receiver = await OtlpReceiver.StartAsync(grpc: true);
+        await using var fc = FcTestApp.Create(configure => SampleApp.Create([$"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.BaseAddress.ToString().TrimEnd('/')}",
+            "--OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "--OTEL_METRIC_EXPORT_INTERVAL=0"], configure));
+
+        var result = await fc.InvokeAsync("echo", "grpc", new FcContextBuilder().WithRequestId("kit-grpc-1").WithTraceParent($"00-{grpcTrace}-{CallerSpan}-01"));
+
+        Assert.Equal("grpc", result.Text);
+        var span = Assert.Single(receiver.Spans, s => s.TraceId == grpcTrace);
+        Assert.Equal("kit-grpc-1", span["faas.invocation_id"]);
+        Assert.NotNull(receiver.Latest("faas.invocations"));
+    }
 }
