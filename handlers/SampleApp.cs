@@ -17,6 +17,8 @@ public static class SampleApp
     public static WebApplication Create(string[] args, Action<FunctionAppOptions>? configure = null)
     {
         var builder = FunctionApp.CreateBuilder(args, configure);
+        // Traces and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (s.yaml has commented examples); nothing otherwise.
+        builder.AddFcOpenTelemetry();
         // Web endpoints and event handlers read and write source-generated JSON (no reflection under Native AOT), configured
         // once each. The contracts are built on a handler's first call, so an instance pays only for the handler it serves.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJson.Default));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs everything a user consumes into one folder feed, dist/packages/ (PACKAGES_DIR overrides it):
 #   FunctionCompute.Runtime, .Oss, .Credentials, .Events, .Testing    libraries (+ .snupkg symbol packages)
+#   FunctionCompute.Runtime.OpenTelemetry                             OTLP export from OTEL_* variables (opt-in: its own package)
 #   FunctionCompute.OssEmulator                                       the local OSS emulator as a library (tests start it in process)
 #   FunctionCompute.FcLocal, FunctionCompute.OssEmulator.Tool         .NET tools: fc-local, oss-emulator
 #   FunctionCompute.Templates                                         dotnet new fc-event, fc-web, fc-oss
@@ -22,7 +23,7 @@ pack() { # project [extra msbuild arguments]
   dotnet pack "$root/$1" "${flags[@]}" "${@:2}" >&2
 }
 # FunctionCompute.Testing builds Runtime and Credentials on the way; the later packs of those reuse the build.
-for project in Testing Oss Events Runtime Credentials; do
+for project in Testing Oss Events Runtime Credentials Runtime.OpenTelemetry; do
   pack "runtime/FunctionCompute.$project/FunctionCompute.$project.csproj"
 done
 pack tools/FcLocal/FcLocal.csproj

@@ -31,6 +31,12 @@ public sealed class FcInvocationResult
     /// <summary>The log lines of this invocation (its markers and every line logged with its request id).</summary>
     public IReadOnlyList<FcLogLine> Logs { get; }
 
+    /// <summary>
+    /// The spans of the invocation's trace, in the order they stopped (the invocation's own last), when the app captures
+    /// them (<see cref="FcTestApp.CaptureActivities"/>); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<System.Diagnostics.Activity> Activities { get; init; } = [];
+
     /// <summary>Whether the invocation succeeded (200).</summary>
     public bool Succeeded => StatusCode == 200;
 

@@ -22,8 +22,25 @@ namespace FunctionCompute.Testing;
 public sealed class FcTestApp : IAsyncDisposable
 {
     private readonly FcAppHost _host;
+    private FcActivityCapture? _activities;
 
     private FcTestApp(FcAppHost host) => _host = host;
+
+    /// <summary>The runtime's ActivitySources, which <see cref="CaptureActivities"/> records by default.</summary>
+    public static IReadOnlyList<string> RuntimeSources { get; } = ["FunctionCompute.Runtime", "FunctionCompute.Oss", "FunctionCompute.Credentials"];
+
+    /// <summary>
+    /// From now on each result's <see cref="FcInvocationResult.Activities"/> holds the spans of its invocation's trace:
+    /// the runtime's invocation span and, under it, the OSS and credentials clients' (and those of
+    /// <paramref name="sources"/>: <c>System.Net.Http</c> for HttpClient's), stopped, every tag recorded. It listens as an
+    /// OpenTelemetry exporter would, process-wide, until the app is disposed.
+    /// </summary>
+    /// <param name="sources">More ActivitySource names to record besides <see cref="RuntimeSources"/>.</param>
+    public FcTestApp CaptureActivities(params string[] sources)
+    {
+        _activities ??= new FcActivityCapture([.. RuntimeSources, .. sources]);
+        return this;
+    }
 
     /// <summary>
     /// Builds the app with <paramref name="createApp"/> (your app's factory, given the options hook it passes to
@@ -84,7 +101,8 @@ public sealed class FcTestApp : IAsyncDisposable
         var requestId = call.Context.RequestId;
         // The runtime's writer batches lines in the background: the result carries them all.
         _host.Calls.Log.Flush();
-        return new FcInvocationResult(what, requestId, call.Status, call.Body, call.ContentType, Log.For(requestId));
+        var activities = _activities is not null && call.Activity is { } activity ? _activities.Of(activity.TraceId) : [];
+        return new FcInvocationResult(what, requestId, call.Status, call.Body, call.ContentType, Log.For(requestId)) { Activities = activities };
     }
 
     /// <summary>Invokes <paramref name="handler"/> with a UTF-8 text event.</summary>
@@ -103,5 +121,9 @@ public sealed class FcTestApp : IAsyncDisposable
         (await InvokeJsonAsync(handler, input, eventType, context)).Json(resultType);
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _activities?.Dispose();
+        return _host.DisposeAsync();
+    }
 }

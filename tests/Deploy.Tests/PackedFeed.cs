@@ -14,6 +14,7 @@ public sealed class PackedFeed : IAsyncLifetime
     public static readonly IReadOnlyDictionary<string, bool> Packages = new Dictionary<string, bool>
     {
         ["FunctionCompute.Runtime"] = false,
+        ["FunctionCompute.Runtime.OpenTelemetry"] = false,
         ["FunctionCompute.Oss"] = false,
         ["FunctionCompute.Credentials"] = false,
         ["FunctionCompute.Events"] = false,

@@ -37,17 +37,25 @@ internal sealed class InvocationActivity
     /// nothing to trace.
     /// </summary>
     /// <param name="call">The call, its context read.</param>
-    public Activity? Start(FcCall call) => Start(call.Kind, call.Context, call);
+    /// <param name="coldStart">Whether it is the app's first invocation (<see cref="ClaimColdStart"/>).</param>
+    public Activity? Start(FcCall call, bool coldStart) => Start(call.Kind, call.Context, call, coldStart);
+
+    /// <summary>
+    /// Whether a call of <paramref name="kind"/> is the app's cold start: true for its first invocation only. Every
+    /// invocation counts, traced or not (a later traced one is no cold start); hooks are no invocation.
+    /// </summary>
+    public bool ClaimColdStart(CallKind kind) =>
+        kind is CallKind.Invoke or CallKind.Http && Volatile.Read(ref _invoked) == 0 && Interlocked.Exchange(ref _invoked, 1) == 0;
 
     /// <summary>Starts the Activity of a call of <paramref name="kind"/> with <paramref name="context"/>; null when there is nothing to trace.</summary>
     /// <param name="kind">What FC called.</param>
     /// <param name="context">The call's context (its trace context, function and instance).</param>
     /// <param name="call">Where the web method and the baggage come from, if anywhere.</param>
-    public Activity? Start(CallKind kind, IFcContext context, FcCall? call)
+    public Activity? Start(CallKind kind, IFcContext context, FcCall? call) => Start(kind, context, call, ClaimColdStart(kind));
+
+    private static Activity? Start(CallKind kind, IFcContext context, FcCall? call, bool coldStart)
     {
         var invocation = kind is CallKind.Invoke or CallKind.Http;
-        // Every invocation counts, traced or not: a later traced one is no cold start. Hooks are no invocation.
-        var coldStart = invocation && Volatile.Read(ref _invoked) == 0 && Interlocked.Exchange(ref _invoked, 1) == 0;
         if (context.TraceParent is null && !Source.HasListeners()) return null;
         var web = kind == CallKind.Http;
         var method = web ? call?.WebMethod ?? "HTTP" : null;

@@ -47,8 +47,11 @@ internal sealed class ContractMiddleware(RequestDelegate next, FunctionPipeline 
             var tooLarge = new BadHttpRequestException($"Request body too large. The max request body size is {options.MaxEventBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
             await call.WriteErrorAsync(tooLarge.StatusCode, WebError(tooLarge, context.RequestId), closeConnection: true);
             InvocationActivity.Complete(call.Activity, http);
+            await call.FinishAsync(errorType: null, timedOut: false, resultBytes: null);
             return;
         }
+        call.EventBytes = http.Request.ContentLength;
+        string? errorType = null;
         try
         {
             // A web function must not depend on FC's /initialize call (s local never makes it): the initializer runs
@@ -67,6 +70,7 @@ internal sealed class ContractMiddleware(RequestDelegate next, FunctionPipeline 
             // The whole exception (message, inner exceptions, frames) goes to the log only, masked and under the request id.
             _logger.LogError(exception, "Unhandled exception in {Method} {Path}", http.Request.Method, http.Request.Path.Value);
             InvocationActivity.Fail(call.Activity, exception, context);
+            errorType = exception.GetType().FullName;
             await call.WriteErrorAsync(WebStatus(exception), WebError(exception, context.RequestId));
         }
         catch (OperationCanceledException)
@@ -75,8 +79,13 @@ internal sealed class ContractMiddleware(RequestDelegate next, FunctionPipeline 
         }
         finally
         {
-            // The status and route are known only now; the call's disposal then stops the Activity.
+            // The status and route are known only now. The endpoint has returned: the span ends and the export (if
+            // any) sends it before the middleware returns, that is before a chunked answer's last chunk goes out (an
+            // answer of a declared length is on its way already: FC may freeze before the flush has finished).
             InvocationActivity.Complete(call.Activity, http);
+            var status = http.Response.StatusCode;
+            if (errorType is null && status >= 500) errorType = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await call.FinishAsync(errorType, timedOut: false, http.Response.ContentLength);
         }
     }
 

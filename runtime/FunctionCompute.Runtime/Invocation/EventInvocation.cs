@@ -33,6 +33,7 @@ internal sealed class EventInvocation(EventHandlerRegistry registry, Initializer
             await initializer.EnsureAsync(context, call.Token);
 
             input = await call.ReadEventAsync(maxEventBytes, call.Token);
+            call.EventBytes = input.Length;
             call.Token.ThrowIfCancellationRequested();
 
             ValueTask<EventResult> pending = default;

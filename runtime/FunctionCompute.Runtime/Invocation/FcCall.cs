@@ -26,6 +26,8 @@ internal abstract class FcCall : IDisposable
     private int _frameEnded;
     private InvocationScope.Scope _scope;
     private CancellationTokenRegistration _endAtDeadline;
+    private long _measuredFrom;
+    private int _finished;
 
     /// <param name="kind">What FC called.</param>
     /// <param name="callerGone">Cancelled when the caller goes away (the connection closed).</param>
@@ -81,8 +83,13 @@ internal abstract class FcCall : IDisposable
         var context = parsed.Context;
         Context = context;
         var framed = Framed;
-        // A bare probe (no request id) is no invocation: no Activity, and no claim on the cold start.
-        if (framed) Activity = _services.Tracing.Start(this);
+        // A bare probe (no request id) is no invocation: no Activity, no metrics, and no claim on the cold start.
+        if (framed)
+        {
+            var coldStart = _services.Tracing.ClaimColdStart(Kind);
+            Activity = _services.Tracing.Start(this, coldStart);
+            _measuredFrom = _services.Metrics.Started(Kind, coldStart);
+        }
         var function = context.FunctionParam;
         TimeoutSeconds = Kind == CallKind.Initialize ? function.InitializationTimeout : function.FunctionTimeout;
         if (TimeoutSeconds is > 0 and var seconds) _deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
@@ -112,12 +119,45 @@ internal abstract class FcCall : IDisposable
         if (_endLine is not null && Interlocked.Exchange(ref _frameEnded, 1) == 0) _services.Log.WriteEndLine(_endLine);
     }
 
+    /// <summary>The size of the event the call read, once read (for the metrics).</summary>
+    public long? EventBytes { get; set; }
+
     /// <summary>The call succeeded: ends the frame and writes <paramref name="result"/> (status 200, <c>x-fc-status: 200</c>).</summary>
     public Task AnswerAsync(EventResult result, bool closeConnection = false)
     {
         EndFrame();
-        return WriteResultAsync(result, closeConnection, Token);
+        var finishing = FinishAsync(errorType: null, timedOut: false, ResultBytes(result));
+        return finishing.IsCompletedSuccessfully ? WriteResultAsync(result, closeConnection, Token) : AnswerAfterAsync(finishing, result, closeConnection);
     }
+
+    private async Task AnswerAfterAsync(ValueTask finishing, EventResult result, bool closeConnection)
+    {
+        await finishing;
+        await WriteResultAsync(result, closeConnection, Token);
+    }
+
+    /// <summary>
+    /// Closes the call's telemetry before its answer goes out, once: stops its Activity, records its metrics and lets the
+    /// app's telemetry export (<see cref="IFcTelemetryFlush"/>) send them, since FC may freeze the instance as soon as it
+    /// has the answer. Completes synchronously when the app exports nothing.
+    /// </summary>
+    /// <param name="errorType">What failed (the exception's type, a web call's 5xx status), if the call failed.</param>
+    /// <param name="timedOut">Whether the call ran past its deadline.</param>
+    /// <param name="resultBytes">The answer's size, where known before it is written.</param>
+    public ValueTask FinishAsync(string? errorType, bool timedOut, long? resultBytes) =>
+        Finish(errorType, timedOut, resultBytes) && _services.Flush is { } flush ? flush.FlushAsync(Kind == CallKind.PreStop) : default;
+
+    /// <summary>Stops the Activity and records the metrics, once; true the first time, for a call FC marked (a bare probe has nothing to flush).</summary>
+    private bool Finish(string? errorType, bool timedOut, long? resultBytes)
+    {
+        if (Interlocked.Exchange(ref _finished, 1) != 0) return false;
+        Activity?.Stop();
+        _services.Metrics.Answered(Kind, _measuredFrom, errorType, timedOut, EventBytes, resultBytes);
+        return Framed;
+    }
+
+    private static long? ResultBytes(EventResult result) =>
+        result.Stream is { CanSeek: true } stream ? stream.Length - stream.Position : result.Stream is null ? result.Bytes.Length : null;
 
     /// <summary>
     /// The call failed: names the failure (a timeout is told apart from a handler's own error and a vanished caller),
@@ -129,6 +169,8 @@ internal abstract class FcCall : IDisposable
         if (CallerGone.IsCancellationRequested)
         {
             logger.LogWarning("The caller closed the connection before the invocation finished ({Type}).", exception.GetType().Name);
+            // Nobody waits for an answer: what the call recorded goes out with the export's next batch.
+            Finish(exception.GetType().FullName, timedOut: false, resultBytes: null);
             return Task.CompletedTask;
         }
         exception = ErrorAnswer.Classify(exception, this);
@@ -137,8 +179,18 @@ internal abstract class FcCall : IDisposable
         else logger.LogError(exception, "Invocation failed: {Type}: {Message}", exception.GetType().Name, exception.Message);
         InvocationActivity.Fail(Activity, exception, Context);
         EndFrame();
+        var finishing = FinishAsync(exception.GetType().FullName, exception is FunctionTimeoutException, resultBytes: null);
         // The caller of an event invocation is the one calling FC's API with the owner's keys: it gets the frames.
-        return WriteErrorAsync(ErrorAnswer.NotFound, ErrorAnswer.ForInvocation(exception), closeConnection);
+        var error = ErrorAnswer.ForInvocation(exception);
+        return finishing.IsCompletedSuccessfully
+            ? WriteErrorAsync(ErrorAnswer.NotFound, error, closeConnection)
+            : FailAfterAsync(finishing, error, closeConnection);
+    }
+
+    private async Task FailAfterAsync(ValueTask finishing, Contract.ErrorResponse error, bool closeConnection)
+    {
+        await finishing;
+        await WriteErrorAsync(ErrorAnswer.NotFound, error, closeConnection);
     }
 
     /// <summary>Writes the contract's error answer with the given status, the call's secrets masked out of it: the one error writer.</summary>
@@ -169,6 +221,8 @@ internal abstract class FcCall : IDisposable
     public void Dispose()
     {
         EndFrame();
+        // A call that ended without an answer of the runtime's (a refused web call) still counts.
+        Finish(errorType: null, timedOut: false, resultBytes: null);
         _endAtDeadline.Dispose();
         _scope.Dispose();
         Activity?.Dispose();

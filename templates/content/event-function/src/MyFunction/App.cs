@@ -18,6 +18,9 @@ public static class App
         builder.Services.ConfigureEventJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJson.Default));
         // Services the handlers take as parameters come from DI (scoped ones live for one invocation).
         builder.Services.AddSingleton(TimeProvider.System);
+        // Traces and metrics over OTLP (configured by OTEL_EXPORTER_OTLP_ENDPOINT & co., sent before each answer): add the
+        // FunctionCompute.Runtime.OpenTelemetry package and uncomment. Without it the binary carries no OpenTelemetry SDK.
+        // builder.AddFcOpenTelemetry();
         var app = builder.Build();
 
         // The handler's parameters are bound by type at compile time (the runtime package's source generator): the event,

@@ -17,6 +17,8 @@ public static class App
         builder.Services.ConfigureEventJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJson.Default));
         // One OSS client per endpoint for the whole instance (a singleton); credentials still come with each invocation.
         builder.Services.AddSingleton<OssClients>();
+        // OTLP export of the invocation's span and its OSS client spans: the FunctionCompute.Runtime.OpenTelemetry package,
+        // then builder.AddFcOpenTelemetry() here; OTEL_EXPORTER_OTLP_ENDPOINT switches it on (README: Observability).
         var app = builder.Build();
         // A class handler: built for each invocation, its constructor's parameters from DI (no reflection: the runtime
         // package's source generator writes the construction).

@@ -1,0 +1,99 @@
+using System.Diagnostics.CodeAnalysis;
+using FunctionCompute.Runtime.OpenTelemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace FunctionCompute.Runtime;
+
+/// <summary>
+/// OpenTelemetry export for a function app: the runtime's spans and metrics (and the OSS and credentials clients'
+/// spans) sent over OTLP, configured by the standard <c>OTEL_*</c> variables, and sent before each answer goes out.
+/// </summary>
+public static class FcOpenTelemetry
+{
+    /// <summary>The ActivitySources exported: the runtime's calls, the OSS client's and the credentials clients' requests.</summary>
+    public static IReadOnlyList<string> Sources { get; } = ["FunctionCompute.Runtime", "FunctionCompute.Oss", "FunctionCompute.Credentials"];
+
+    /// <summary>The meter exported: the runtime's invocation metrics.</summary>
+    public const string MeterName = "FunctionCompute.Runtime";
+
+    /// <summary>The trimming feature switch the <c>FcOpenTelemetry</c> MSBuild property sets.</summary>
+    private const string Switch = "FunctionCompute.Runtime.OpenTelemetry.IsSupported";
+
+    /// <summary>
+    /// False when the app was built with <c>&lt;FcOpenTelemetry&gt;false&lt;/FcOpenTelemetry&gt;</c>: Native AOT then
+    /// drops everything <see cref="AddFcOpenTelemetry"/> would have used, the OpenTelemetry SDK and exporter included.
+    /// </summary>
+    [FeatureSwitchDefinition(Switch)]
+    internal static bool IsSupported => !AppContext.TryGetSwitch(Switch, out var on) || on;
+
+    /// <summary>
+    /// Exports the app's traces and metrics over OTLP when an endpoint is configured: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// (both), <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>, <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>; with none set, it
+    /// adds nothing and the app runs as without it. The exporter reads the other standard variables
+    /// (<c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>_PROTOCOL</c> — <c>http/protobuf</c> unless set, or <c>grpc</c> —,
+    /// <c>_TIMEOUT</c>, <c>OTEL_SERVICE_NAME</c>, <c>OTEL_RESOURCE_ATTRIBUTES</c>, <c>OTEL_TRACES_SAMPLER</c> and
+    /// <c>_ARG</c>, <c>OTEL_BSP_*</c>, <c>OTEL_SDK_DISABLED</c>). The resource names the function from FC's environment
+    /// (service.name defaults to the function name). Spans are sent before every answer, metrics before the first
+    /// answer after each <c>OTEL_METRIC_EXPORT_INTERVAL</c> (60 s; 0 for every answer) and in pre-stop; an answer waits
+    /// at most <c>FunctionCompute:OpenTelemetry:FlushTimeoutMs</c> (1000 ms) for them. An app built with
+    /// <c>&lt;FcOpenTelemetry&gt;false&lt;/FcOpenTelemetry&gt;</c> exports nothing whatever the variables say.
+    /// </summary>
+    /// <param name="builder">The builder from <see cref="FunctionApp.CreateBuilder"/>.</param>
+    /// <param name="configure">Adds the app's own sources and meters, or other exporters' settings.</param>
+    /// <exception cref="InvalidOperationException">A bound or interval variable is not a number of milliseconds.</exception>
+    public static WebApplicationBuilder AddFcOpenTelemetry(this WebApplicationBuilder builder, Action<FcOpenTelemetryOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!IsSupported) return builder;
+        IConfiguration configuration = builder.Configuration;
+        var settings = OtlpSettings.Read(configuration);
+        if (!settings.Any) return builder;
+        var options = new FcOpenTelemetryOptions();
+        configure?.Invoke(options);
+        builder.Services.AddSingleton<IFcTelemetryFlush>(services =>
+        {
+            var environment = services.GetService<FunctionAppOptions>()?.Environment ?? FcEnvironment.Read();
+            var traces = settings.Traces ? Tracing(configuration, environment, options) : null;
+            var metrics = settings.Metrics ? Metrics(configuration, environment, options) : null;
+            return new OtlpFlush(traces, metrics, settings, TimeProvider.System);
+        });
+        return builder;
+    }
+
+    private static TracerProvider Tracing(IConfiguration configuration, FcEnvironment environment, FcOpenTelemetryOptions options)
+    {
+        var tracing = Sdk.CreateTracerProviderBuilder()
+            .ConfigureServices(services => services.AddSingleton(configuration))
+            .SetResourceBuilder(FcResource.For(environment))
+            .AddSource([.. Sources, .. options.Sources])
+            .AddOtlpExporter(exporter => DefaultProtocol(exporter, configuration, "TRACES"));
+        return tracing.Build();
+    }
+
+    private static MeterProvider Metrics(IConfiguration configuration, FcEnvironment environment, FcOpenTelemetryOptions options)
+    {
+        var metrics = Sdk.CreateMeterProviderBuilder()
+            .ConfigureServices(services => services.AddSingleton(configuration))
+            .SetResourceBuilder(FcResource.For(environment))
+            .AddMeter([MeterName, .. options.Meters])
+            .AddOtlpExporter((exporter, reader) =>
+            {
+                DefaultProtocol(exporter, configuration, "METRICS");
+                // The runtime decides when metrics go out (before an answer, in pre-stop): a timer would fire on a
+                // frozen instance, or not at all.
+                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = Timeout.Infinite;
+            });
+        return metrics.Build();
+    }
+
+    private static void DefaultProtocol(OtlpExporterOptions exporter, IConfiguration configuration, string signal)
+    {
+        if (!OtlpSettings.ProtocolConfigured(configuration, signal)) exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+    }
+}
