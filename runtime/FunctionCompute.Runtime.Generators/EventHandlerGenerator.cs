@@ -19,6 +19,9 @@ public sealed class EventHandlerGenerator : IIncrementalGenerator
 {
     private const string Extensions = "FunctionCompute.Runtime.FunctionAppExtensions";
 
+    /// <summary>The name of the pipeline step whose outputs are the call sites (tests check that unrelated edits leave them cached).</summary>
+    internal const string CallSitesStep = "CallSites";
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -26,7 +29,8 @@ public sealed class EventHandlerGenerator : IIncrementalGenerator
                 static (node, _) => node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "MapEvent" } },
                 static (syntax, token) => Read(syntax, token))
             .Where(static site => site is not null)
-            .Select(static (site, _) => site!);
+            .Select(static (site, _) => site!)
+            .WithTrackingName(CallSitesStep);
         context.RegisterSourceOutput(sites.Collect(), static (output, all) => Emit(output, all));
     }
 

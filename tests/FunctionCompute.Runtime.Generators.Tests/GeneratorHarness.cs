@@ -27,10 +27,13 @@ internal static class GeneratorHarness
             [.. GeneratorDiagnostics, .. Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning)];
     }
 
+    /// <summary>C# as the SDK parses it for a project that lists the generator's namespace in InterceptorsNamespaces.</summary>
+    public static CSharpParseOptions ParseOptions { get; } = new CSharpParseOptions(LanguageVersion.Preview)
+        .WithFeatures([new("InterceptorsNamespaces", "FunctionCompute.Runtime.Generated")]);
+
     public static Result Run(string source, string path = "Handlers.cs")
     {
-        var options = new CSharpParseOptions(LanguageVersion.Preview)
-            .WithFeatures([new("InterceptorsNamespaces", "FunctionCompute.Runtime.Generated")]);
+        var options = ParseOptions;
         var tree = CSharpSyntaxTree.ParseText(source, options, path);
         var compilation = CSharpCompilation.Create("HandlersUnderTest", [tree], References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));

@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis;
+
 namespace FunctionCompute.Runtime.Generators.Tests;
 
 /// <summary>
@@ -83,6 +85,26 @@ public class SnapshotTests
     public void The_generator_is_deterministic_and_incremental_runs_give_the_same_output()
     {
         Assert.Equal(GeneratorHarness.Run(Source).Generated, GeneratorHarness.Run(Source).Generated);
+    }
+
+    [Fact]
+    public void An_edit_elsewhere_leaves_the_bound_call_sites_cached()
+    {
+        var options = GeneratorHarness.ParseOptions;
+        var first = GeneratorHarness.Run(Source);
+        Microsoft.CodeAnalysis.GeneratorDriver driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
+            [new EventHandlerGenerator().AsSourceGenerator()], parseOptions: options,
+            driverOptions: new Microsoft.CodeAnalysis.GeneratorDriverOptions(Microsoft.CodeAnalysis.IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        var compilation = first.Output.RemoveSyntaxTrees(first.Output.SyntaxTrees.Skip(1));
+        driver = driver.RunGenerators(compilation);
+
+        var edited = compilation.AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace Shapes; public static class Unrelated { public static int Answer => 42; }", options, "Unrelated.cs"));
+        driver = driver.RunGenerators(edited);
+
+        var steps = driver.GetRunResult().Results.Single().TrackedSteps[EventHandlerGenerator.CallSitesStep];
+        Assert.Equal(10, steps.SelectMany(s => s.Outputs).Count());
+        Assert.All(steps.SelectMany(s => s.Outputs), output =>
+            Assert.True(output.Reason is Microsoft.CodeAnalysis.IncrementalStepRunReason.Cached or Microsoft.CodeAnalysis.IncrementalStepRunReason.Unchanged, output.Reason.ToString()));
     }
 
     private static string FindProjectDirectory()

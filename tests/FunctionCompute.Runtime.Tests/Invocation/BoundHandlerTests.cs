@@ -239,6 +239,8 @@ public class BoundHandlerTests
             app.AddEventFilter(async (context, next) =>
             {
                 order.Add("app:" + context.HandlerName);
+                // Inside the call's log frame: the line carries the invocation's request id.
+                context.Context.Logger.LogInformation("filter saw {Handler}", context.HandlerName);
                 return await next(context);
             });
             app.MapEvent("filtered", (Order input, UnitOfWork work) => string.Join(",", work.Steps) + " -> " + input.Item)
@@ -260,14 +262,15 @@ public class BoundHandlerTests
                 });
         });
 
-        async Task<string> Call(string body)
+        async Task<string> Call(string body, string? requestId = null)
         {
-            using var response = await host.Client.SendAsync(Fc.Invoke("filtered", body));
+            using var response = await host.Client.SendAsync(Fc.Invoke("filtered", body, requestId));
             ErrorBody.AssertSucceeded(response);
             return await response.Content.ReadAsStringAsync();
         }
 
-        Assert.Equal("saw tea,di-filter -> tea", await Call("""{"item":"tea","quantity":1}"""));
+        Assert.Equal("saw tea,di-filter -> tea", await Call("""{"item":"tea","quantity":1}""", "filter-1"));
+        Assert.Contains(host.Log.Lines, line => line.Contains("filter-1") && line.Contains("filter saw filtered"));
         Assert.Equal("saw rename,di-filter -> renamed", await Call("""{"item":"rename","quantity":1}"""));
         Assert.Equal("refused: too many", await Call("""{"item":"tea","quantity":11}"""));
         using var failed = await host.Client.SendAsync(Fc.Invoke("filtered", """{"item":"tea","quantity":-1}"""));
