@@ -1,3 +1,4 @@
+using FunctionCompute.Events;
 using FunctionCompute.Runtime;
 using Microsoft.Extensions.Logging;
 using SampleFunctions.Credentials;
@@ -31,8 +32,9 @@ public static class SampleApp
         app.MapEvent<PutObjectEvent>("oss-put-object", PutObject.HandleAsync, SampleJson.Default);
         app.MapEvent<GetObjectEvent>("oss-get-object", GetObject.HandleAsync, SampleJson.Default);
         app.MapEvent<ListObjectsEvent, ListObjectsResult>("oss-list-objects", ListObjects.HandleAsync, SampleJson.Default);
-        // OSS trigger: reacts to ObjectCreated notifications (typed trigger events from FunctionCompute.Events).
-        app.MapEvent("oss-uppercase-on-upload", UppercaseOnUpload.HandleAsync, FunctionCompute.Events.FcEventsJson.Default.OssEvent, SampleJson.Default.OssTriggerResult);
+        // OSS trigger: reacts to ObjectCreated notifications (the typed OssEvent of FunctionCompute.Events). Its contract is
+        // in SampleJson too, so it is built on first call like the others (FcEventsJson.Default.OssEvent would build it here).
+        app.MapEvent<OssEvent, OssTriggerResult>("oss-uppercase-on-upload", UppercaseOnUpload.HandleAsync, SampleJson.Default);
         // Credentials samples (files under Credentials/): another account's role, and the official default chain.
         app.MapEvent<CrossAccountPutEvent>("oss-cross-account-put", CrossAccountPut.HandleAsync, SampleJson.Default);
         app.MapEvent<DefaultChainListEvent, DefaultChainListResult>("oss-list-default-chain", DefaultChainList.HandleAsync, SampleJson.Default);
