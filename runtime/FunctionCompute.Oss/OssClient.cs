@@ -5,8 +5,6 @@ using FunctionCompute.Credentials;
 using FunctionCompute.Oss.Addressing;
 using FunctionCompute.Oss.Http;
 using FunctionCompute.Oss.Signing;
-using Polly;
-using Polly.Retry;
 
 namespace FunctionCompute.Oss;
 
@@ -27,7 +25,6 @@ public sealed partial class OssClient
     private readonly OssClientOptions _options;
     private readonly ICredentialsProvider _credentials;
     private readonly HttpClient _http;
-    private readonly ResiliencePipeline _retryPipeline;
     private long _clockOffsetTicks;
 
     /// <summary>Creates a client.</summary>
@@ -48,7 +45,6 @@ public sealed partial class OssClient
         Region = !string.IsNullOrWhiteSpace(options.Region) ? options.Region.Trim()
             : Endpoint.Region ?? throw new ArgumentException(
                 $"The region cannot be derived from endpoint '{Endpoint}'; set OssClientOptions.Region.", nameof(options));
-        _retryPipeline = BuildRetryPipeline(options);
     }
 
     /// <summary>The parsed endpoint.</summary>
@@ -62,26 +58,6 @@ public sealed partial class OssClient
 
     /// <summary>Endpoint and region only.</summary>
     public override string ToString() => $"OssClient({Endpoint}, {Region})";
-
-    private static ResiliencePipeline BuildRetryPipeline(OssClientOptions options)
-    {
-        if (options.MaxRetries == 0)
-        {
-            return ResiliencePipeline.Empty;
-        }
-
-        return new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = options.RetryMaxDelay,
-                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),
-            })
-            .Build();
-    }
 
     internal static bool IsTransient(Exception? exception) => exception switch
     {
@@ -110,14 +86,25 @@ public sealed partial class OssClient
     internal ValueTask<T> SendAsync<T>(OssRequest request, Func<HttpResponseMessage, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken) =>
         SendAsync(request, read, disposeResponse: true, cancellationToken);
 
-    private ValueTask<T> SendAsync<T>(OssRequest request, Func<HttpResponseMessage, CancellationToken, ValueTask<T>> read, bool disposeResponse,
+    private async ValueTask<T> SendAsync<T>(OssRequest request, Func<HttpResponseMessage, CancellationToken, ValueTask<T>> read, bool disposeResponse,
         CancellationToken cancellationToken)
     {
-        ResiliencePipeline pipeline = request.Body is { IsReplayable: false } ? ResiliencePipeline.Empty : _retryPipeline;
-        return pipeline.ExecuteAsync(
-            static (state, ct) => state.Self.AttemptAsync(state.Request, state.Read, state.DisposeResponse, ct),
-            (Self: this, Request: request, Read: read, DisposeResponse: disposeResponse),
-            cancellationToken);
+        // A body that cannot be sent again gets one attempt. Options are read per call (they may change between calls).
+        int retries = request.Body is { IsReplayable: false } ? 0 : _options.MaxRetries;
+        for (int retry = 0; ; retry++)
+        {
+            try
+            {
+                return await AttemptAsync(request, read, disposeResponse, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (retry < retries && IsTransient(exception))
+            {
+                // Retried below, after the backoff; the last failure is the one the caller sees.
+            }
+
+            // On the system clock, as the attempt's timeout: the options' TimeProvider is the signing clock.
+            await Task.Delay(RetryBackoff.Delay(retry, _options.RetryBaseDelay, _options.RetryMaxDelay), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // One attempt under its own timeout. Every response is read headers-first: a body is only ever read through a

@@ -21,33 +21,31 @@ internal enum CallKind
 internal static class ContractCall
 {
     /// <summary>
-    /// Classifies a request. FC names every call it makes in <c>x-fc-control-path</c>, and a caller of an HTTP trigger
-    /// cannot set it (FC refuses custom request headers that start with <c>x-fc-</c>), so when the header is present it
-    /// decides. Without it, a bare <c>POST /invoke</c>, <c>POST /initialize</c>, <c>GET /pre-stop</c> or
-    /// <c>GET /pre-freeze</c> is a control call only when <paramref name="bareControlPathsAllowed"/>: for an event-only
-    /// app, which <c>s local</c>'s agent may call that way. For a web app those requests may come from anyone through
-    /// its HTTP trigger, so they go to the app's own routes (its endpoint or 404) and never to a handler or a hook.
+    /// The kind <c>x-fc-control-path</c> names, or null when the request has none. FC names every call it makes in that
+    /// header, and a caller of an HTTP trigger cannot set it (FC refuses custom request headers that start with
+    /// <c>x-fc-</c>), so when the header is present it decides. Without it, see <see cref="ClassifyBarePath"/>.
     /// </summary>
-    /// <param name="request">The request.</param>
-    /// <param name="bareControlPathsAllowed">The app is event-only: it has event handlers and no web endpoints.</param>
-    public static CallKind Classify(HttpRequest request, bool bareControlPathsAllowed)
+    public static CallKind? FromControlHeader(HttpRequest request)
     {
         var controlPath = request.Headers[FcHeaders.ControlPath].ToString();
-        if (controlPath.Length > 0)
+        if (controlPath.Length == 0) return null;
+        return controlPath switch
         {
-            return controlPath switch
-            {
-                ControlPaths.Invoke => CallKind.Invoke,
-                ControlPaths.Initialize => CallKind.Initialize,
-                ControlPaths.PreStop => CallKind.PreStop,
-                ControlPaths.PreFreeze => CallKind.PreFreeze,
-                _ => CallKind.Http,
-            };
-        }
-        return bareControlPathsAllowed ? ClassifyBarePath(request) : CallKind.Http;
+            ControlPaths.Invoke => CallKind.Invoke,
+            ControlPaths.Initialize => CallKind.Initialize,
+            ControlPaths.PreStop => CallKind.PreStop,
+            ControlPaths.PreFreeze => CallKind.PreFreeze,
+            _ => CallKind.Http,
+        };
     }
 
-    private static CallKind ClassifyBarePath(HttpRequest request)
+    /// <summary>
+    /// The kind of a request without <c>x-fc-control-path</c> in an event-only app (event handlers, no web endpoints):
+    /// a bare <c>POST /invoke</c>, <c>POST /initialize</c>, <c>GET /pre-stop</c> or <c>GET /pre-freeze</c> is a control
+    /// call, as <c>s local</c>'s agent may make it. Only for such an app: for a web app those requests may come from
+    /// anyone through its HTTP trigger, so they go to the app's own routes (its endpoint or 404), never to a handler or a hook.
+    /// </summary>
+    public static CallKind ClassifyBarePath(HttpRequest request)
     {
         var path = request.Path.Value;
         if (HttpMethods.IsPost(request.Method))

@@ -27,7 +27,10 @@ internal sealed class ContractMiddleware(RequestDelegate next, FunctionPipeline 
 
     public Task InvokeAsync(HttpContext http)
     {
-        var kind = ContractCall.Classify(http.Request, AcceptsBareControlPaths);
+        // The endpoint check only for a request FC did not name: reading the endpoints builds them all (the first time),
+        // which an invocation, FC's first call on a cold instance, does not need to wait for.
+        var kind = ContractCall.FromControlHeader(http.Request)
+            ?? (AcceptsBareControlPaths ? ContractCall.ClassifyBarePath(http.Request) : CallKind.Http);
         return kind == CallKind.Http ? HandleHttpAsync(http) : pipeline.RunAsync(new HttpFcCall(http, kind, services, options));
     }
 
