@@ -134,8 +134,11 @@ long Zipped(string directory, params string[] only)
 {
     var zip = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.zip");
     using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+    {
         foreach (var file in Directory.GetFiles(directory).Where(f => (only.Length == 0 || only.Contains(Path.GetFileName(f))) && Path.GetExtension(f) is not (".dbg" or ".pdb")))
             archive.CreateEntryFromFile(file, Path.GetFileName(file), CompressionLevel.SmallestSize);
+    }
+
     var size = new FileInfo(zip).Length;
     File.Delete(zip);
     return size;

@@ -40,8 +40,11 @@ public static class CrossAccountPut
         var key = SampleEvent.Require(input.ObjectName, "objectName");
         if (input.Message is null) throw new InvalidEventException("The event needs a \"message\" (it may be an empty string).");
         if (input.StsEndpoint is not null)
+        {
             throw new InvalidEventException("The event must not carry \"stsEndpoint\": the STS endpoint is configuration, not event "
                 + $"({AssumedRoles.StsEndpointVariable}, else sts.<function's region>.aliyuncs.com). Remove the field.");
+        }
+
         var functionCredentials = SampleEvent.RequireCredentials(context);
         // The OSS endpoint is checked before STS is asked for anything.
         var client = clients.For(endpoint, input.Region, context);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using FunctionCompute.Credentials.Internal;
 using FunctionCompute.Credentials;
+using FunctionCompute.Credentials.Internal;
 using FunctionCompute.Oss.Addressing;
 using FunctionCompute.Oss.Http;
 using FunctionCompute.Oss.Signing;
@@ -90,8 +90,8 @@ public sealed partial class OssClient
         CancellationToken cancellationToken)
     {
         // A body that cannot be sent again gets one attempt. Options are read per call (they may change between calls).
-        int retries = request.Body is { IsReplayable: false } ? 0 : _options.MaxRetries;
-        for (int retry = 0; ; retry++)
+        var retries = request.Body is { IsReplayable: false } ? 0 : _options.MaxRetries;
+        for (var retry = 0; ; retry++)
         {
             try
             {
@@ -116,11 +116,11 @@ public sealed partial class OssClient
         timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            HttpResponseMessage response = await SendWithSkewCorrectionAsync(request, cancellationToken, timeout.Token).ConfigureAwait(false);
-            bool handedOver = false;
+            var response = await SendWithSkewCorrectionAsync(request, cancellationToken, timeout.Token).ConfigureAwait(false);
+            var handedOver = false;
             try
             {
-                T result = await read(response, timeout.Token).ConfigureAwait(false);
+                var result = await read(response, timeout.Token).ConfigureAwait(false);
                 handedOver = !disposeResponse;
                 return result;
             }
@@ -146,7 +146,7 @@ public sealed partial class OssClient
         catch (OssException e) when (e.Code == SkewCode && _options.CorrectClockSkew && e.ServerTime is not null
                                       && request.Body is not { IsReplayable: false })
         {
-            TimeSpan offset = e.ServerTime.Value - _options.TimeProvider.GetUtcNow();
+            var offset = e.ServerTime.Value - _options.TimeProvider.GetUtcNow();
             Interlocked.Exchange(ref _clockOffsetTicks, offset.Ticks);
             return await SendOnceAsync(request, cancellationToken, attemptToken).ConfigureAwait(false);
         }
@@ -154,12 +154,12 @@ public sealed partial class OssClient
 
     private async ValueTask<HttpResponseMessage> SendOnceAsync(OssRequest request, CancellationToken cancellationToken, CancellationToken attemptToken)
     {
-        CloudCredentials credentials = request.Credentials
+        var credentials = request.Credentials
             ?? await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
-        DateTimeOffset now = _options.TimeProvider.GetUtcNow() + ClockOffset;
-        using HttpRequestMessage message = BuildMessage(request, credentials, now);
+        var now = _options.TimeProvider.GetUtcNow() + ClockOffset;
+        using var message = BuildMessage(request, credentials, now);
         // The span covers the exchange up to the answer's headers; a download's body is read by the caller after it.
-        using Activity? activity = OssTracing.Start(request, message);
+        using var activity = OssTracing.Start(request, message);
 
         HttpResponseMessage response;
         try
@@ -210,7 +210,7 @@ public sealed partial class OssClient
         message.Headers.Date = now;
         message.Headers.TryAddWithoutValidation("User-Agent", "FunctionCompute.Oss/1.0");
 
-        HttpContent? content = request.Body?.CreateContent();
+        var content = request.Body?.CreateContent();
         if (content is null && (request.ContentType is not null || request.Method == HttpMethod.Put || request.Method == HttpMethod.Post))
         {
             content = new ByteArrayContent([]);
@@ -244,7 +244,7 @@ public sealed partial class OssClient
 
         if (!credentials.IsEmpty)
         {
-            OssV4Signature signature = OssV4Signer.Sign(signing, credentials.AccessKeyId, credentials.AccessKeySecret, Region);
+            var signature = OssV4Signer.Sign(signing, credentials.AccessKeyId, credentials.AccessKeySecret, Region);
             message.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
         }
 

@@ -42,7 +42,10 @@ internal static class JsonContracts
     {
         foreach (var member in container.GetMembers())
         {
-            if (member is INamespaceSymbol ns) Walk(ns, found);
+            if (member is INamespaceSymbol ns)
+            {
+                Walk(ns, found);
+            }
             else if (member is INamedTypeSymbol type)
             {
                 if (IsContext(type)) Collect(type, found);

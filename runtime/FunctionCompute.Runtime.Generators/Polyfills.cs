@@ -1,5 +1,4 @@
 // Records and init accessors on netstandard2.0.
-namespace System.Runtime.CompilerServices
-{
-    internal static class IsExternalInit;
-}
+namespace System.Runtime.CompilerServices;
+
+internal static class IsExternalInit;

@@ -47,7 +47,10 @@ public static class FcAssert
                 || !root.TryGetProperty("errorMessage", out var message) || message.ValueKind != JsonValueKind.String
                 || !root.TryGetProperty("errorType", out var type) || type.ValueKind != JsonValueKind.String
                 || !root.TryGetProperty("stackTrace", out var stack) || stack.ValueKind != JsonValueKind.Array)
+            {
                 return null;
+            }
+
             return new ErrorResponse(message.GetString()!, type.GetString()!, [.. stack.EnumerateArray().Select(f => f.ToString())]);
         }
         catch (JsonException)

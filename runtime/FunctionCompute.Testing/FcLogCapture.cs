@@ -78,12 +78,16 @@ public sealed partial record FcLogLine(string Raw, DateTimeOffset? Time, string?
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("time", out var time) || time.ValueKind != JsonValueKind.String
             || !root.TryGetProperty("level", out var level) || level.ValueKind != JsonValueKind.String)
+        {
             return null;
+        }
+
         var message = root.TryGetProperty("message", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString()! : "";
         if (root.TryGetProperty("exception", out var exception)) message = LogText.Escape(message + "\n" + ExceptionText(exception));
         var requestId = root.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
         return new FcLogLine(raw, DateTimeOffset.Parse(time.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-            requestId, level.GetString(), message) { Json = root };
+            requestId, level.GetString(), message)
+        { Json = root };
     }
 
     /// <summary>The exception the way <c>Exception.ToString()</c> shows it: type and message (and inner ones), then the frames.</summary>

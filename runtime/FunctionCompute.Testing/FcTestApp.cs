@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime;
+using FunctionCompute.Runtime.Contract;
 using FunctionCompute.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
 

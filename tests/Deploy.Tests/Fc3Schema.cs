@@ -59,8 +59,10 @@ public static partial class Fc3Schema
         Require(root, "name", "", errors, v => v.Length > 0 ? null : "must not be empty");
         var vars = Map(root, "vars")?.Children.ToDictionary(p => Scalar(p.Key)!, p => p.Value) ?? [];
         foreach (var key in root.Children.Keys.Select(Scalar))
+        {
             if (key is not ("edition" or "name" or "access" or "vars" or "template" or "actions" or "resources"))
                 errors.Add($"{key}: not a top-level key of s.yaml (edition, name, access, vars, template, actions, resources)");
+        }
 
         var resources = Map(root, "resources");
         if (resources is null || resources.Children.Count == 0) { errors.Add("resources: missing or empty"); return errors; }
@@ -131,9 +133,15 @@ public static partial class Fc3Schema
         if (Text("internetAccess") is { } internet && internet is not ("true" or "false")) errors.Add($"{path}.internetAccess: must be a boolean");
         if (props.Children.TryGetValue("environmentVariables", out var env))
         {
-            if (env is not YamlMappingNode envMap) errors.Add($"{path}.environmentVariables: must be a map");
-            else foreach (var (k, v) in envMap.Children)
-                if (v is not YamlScalarNode) errors.Add($"{path}.environmentVariables.{Scalar(k)}: must be a string");
+            if (env is not YamlMappingNode envMap)
+            {
+                errors.Add($"{path}.environmentVariables: must be a map");
+            }
+            else
+            {
+                foreach (var (k, v) in envMap.Children)
+                    if (v is not YamlScalarNode) errors.Add($"{path}.environmentVariables.{Scalar(k)}: must be a string");
+            }
         }
         if (props.Children.TryGetValue("logConfig", out var logConfig) && Scalar(logConfig) != "auto")
         {
@@ -157,6 +165,7 @@ public static partial class Fc3Schema
         }
 
         if (Map(props, "instanceLifecycleConfig") is { } lifecycle)
+        {
             foreach (var (keyNode, hookNode) in lifecycle.Children)
             {
                 var hookPath = $"{path}.instanceLifecycleConfig.{Scalar(keyNode)}";
@@ -169,6 +178,7 @@ public static partial class Fc3Schema
                 foreach (var key in hook.Children.Keys.Select(Scalar))
                     if (key is not ("handler" or "timeout" or "command")) errors.Add($"{hookPath}.{key}: not a hook property");
             }
+        }
 
         if (triggers is not null)
         {
@@ -196,8 +206,11 @@ public static partial class Fc3Schema
         foreach (var key in config.Children.Keys.Select(Scalar))
             if (!keys.Contains(key)) errors.Add($"{path}.{key}: not one of {string.Join(", ", keys)}");
         foreach (var list in new[] { "command", "args", "entrypoint" })
+        {
             if (config.Children.TryGetValue(list, out var value) && (value is not YamlSequenceNode sequence || sequence.Children.Any(c => c is not YamlScalarNode)))
                 errors.Add($"{path}.{list}: must be a list of strings");
+        }
+
         if (requireCommand && (Get(config, "command") as YamlSequenceNode)?.Children.Count is null or 0)
             errors.Add($"{path}.command: FC starts the instance with it (e.g. [/code/bootstrap])");
         if (Scalar(Get(config, "port")) is { } port && (!int.TryParse(port, out var p) || p is < 1 or > 65535))
@@ -211,10 +224,15 @@ public static partial class Fc3Schema
             // s-yaml.md gives no ranges for these: only their sign is checked.
             foreach (var (key, min, max) in new[] { ("initialDelaySeconds", 0, int.MaxValue), ("periodSeconds", 1, int.MaxValue), ("timeoutSeconds", 1, int.MaxValue),
                                                      ("failureThreshold", 1, int.MaxValue), ("successThreshold", 1, int.MaxValue) })
+            {
                 Integer(health, key, healthPath, errors, [], min, max);
+            }
+
             foreach (var key in health.Children.Keys.Select(Scalar))
+            {
                 if (key is not ("httpGetUrl" or "initialDelaySeconds" or "periodSeconds" or "timeoutSeconds" or "failureThreshold" or "successThreshold"))
                     errors.Add($"{healthPath}.{key}: not a health check property");
+            }
         }
     }
 
@@ -226,16 +244,29 @@ public static partial class Fc3Schema
                 if (Scalar(Get(config, "authType")) is not { } auth || !AuthTypes.Contains(auth))
                     errors.Add($"{path}.authType: required, one of {string.Join(", ", AuthTypes)}");
                 if (Get(config, "methods") is not YamlSequenceNode methods || methods.Children.Count == 0)
+                {
                     errors.Add($"{path}.methods: required, a list of {string.Join(", ", HttpMethods)}");
-                else foreach (var m in methods.Children.Select(Scalar))
-                    if (!HttpMethods.Contains(m)) errors.Add($"{path}.methods: '{m}' is not one of {string.Join(", ", HttpMethods)}");
+                }
+                else
+                {
+                    foreach (var m in methods.Children.Select(Scalar))
+                        if (!HttpMethods.Contains(m)) errors.Add($"{path}.methods: '{m}' is not one of {string.Join(", ", HttpMethods)}");
+                }
+
                 if (Scalar(Get(config, "authType")) == "jwt" && !config.Children.ContainsKey("authConfig"))
                     errors.Add($"{path}.authConfig: required with authType jwt");
                 break;
             case "oss":
-                if (Get(config, "events") is not YamlSequenceNode events || events.Children.Count == 0) errors.Add($"{path}.events: required");
-                else foreach (var e in events.Children.Select(Scalar))
-                    if (e is null || !e.StartsWith("oss:", StringComparison.Ordinal)) errors.Add($"{path}.events: '{e}' is not an OSS event (oss:ObjectCreated:*, ...)");
+                if (Get(config, "events") is not YamlSequenceNode events || events.Children.Count == 0)
+                {
+                    errors.Add($"{path}.events: required");
+                }
+                else
+                {
+                    foreach (var e in events.Children.Select(Scalar))
+                        if (e is null || !e.StartsWith("oss:", StringComparison.Ordinal)) errors.Add($"{path}.events: '{e}' is not an OSS event (oss:ObjectCreated:*, ...)");
+                }
+
                 if (Map(config, "filter") is not { } filter || Map(filter, "key") is null) errors.Add($"{path}.filter.key: required (prefix, suffix)");
                 break;
             case "timer":

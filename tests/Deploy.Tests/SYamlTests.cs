@@ -29,7 +29,7 @@ public sealed class SYamlTests
     }
 
     [Fact]
-    public void S_yaml_deploys_every_sample_function_from_the_code_package()
+    public void The_s_yaml_deploys_every_sample_function_from_the_code_package()
     {
         var yaml = Read("s.yaml");
         foreach (var handler in new[] { "echo", "greet", "oss-put-object", "web" })
@@ -41,7 +41,7 @@ public sealed class SYamlTests
     }
 
     [Fact]
-    public void S_container_yaml_deploys_the_dockerfile_image()
+    public void The_s_container_yaml_deploys_the_dockerfile_image()
     {
         var yaml = Read("s.container.yaml");
         Assert.Contains("component: fc3 build --dockerfile ./Dockerfile --context ./", yaml);

@@ -43,7 +43,7 @@ public class ResponseBoundsTests
 
     private static async Task AssertStoppedReading(HostileHttpServer server)
     {
-        BodyOutcome outcome = await server.FirstBody.Task.WaitAsync(Guard);
+        var outcome = await server.FirstBody.Task.WaitAsync(Guard);
         Assert.True(outcome.ClientClosed, "the client kept the connection open");
         Assert.InRange(outcome.BytesWritten, JsonLimit, JsonLimit + Margin);
     }
@@ -106,7 +106,7 @@ public class ResponseBoundsTests
     public async Task Oidc_redirect_that_would_resend_the_token_is_an_error_and_its_target_gets_nothing()
     {
         using var env = new FakeEnvironment();
-        string file = env.WriteFile("oidc-token", OidcToken);
+        var file = env.WriteFile("oidc-token", OidcToken);
         await using var target = HostileHttpServer.Start((_, response) => response.WriteAsync(200, "{}"));
         // 307 keeps the method and the form body (the OIDC token) on the way to the target.
         await using var server = HostileHttpServer.Start((_, response) => Redirect(response, target, 307));
@@ -171,7 +171,7 @@ public class ResponseBoundsTests
     public async Task Oversized_oidc_token_file_is_refused_before_calling_sts()
     {
         using var env = new FakeEnvironment();
-        string file = env.WriteFile("oidc-token", new string('t', (int)JsonLimit + 1));
+        var file = env.WriteFile("oidc-token", new string('t', (int)JsonLimit + 1));
         await using var sts = HostileHttpServer.Start((_, response) => response.WriteAsync(500, "{}"));
         var provider = new OidcRoleCredentialsProvider(
             new OidcRoleOptions { RoleArn = "acs:ram::1:role/r", OidcProviderArn = "acs:ram::1:oidc-provider/p", OidcTokenFile = file }, Sts(sts));
@@ -190,12 +190,12 @@ public class ResponseBoundsTests
         var provider = new CredentialsUriProvider(new Uri(server.BaseAddress, "credentials"), new CredentialsSettings { CredentialsUriTimeout = TimeSpan.FromMinutes(5) });
         using var cancel = new CancellationTokenSource();
 
-        Task<CloudCredentials> fetch = provider.FetchAsync(cancel.Token).AsTask();
+        var fetch = provider.FetchAsync(cancel.Token).AsTask();
         await server.BodyBytesReached.Task.WaitAsync(Guard);
         cancel.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fetch);
-        BodyOutcome outcome = await server.FirstBody.Task.WaitAsync(Guard);
+        var outcome = await server.FirstBody.Task.WaitAsync(Guard);
         Assert.True(outcome.ClientClosed);
         Assert.True(outcome.BytesWritten < EndlessBytes);
     }

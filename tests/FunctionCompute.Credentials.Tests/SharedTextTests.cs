@@ -20,7 +20,7 @@ public sealed class SharedTextTests
     public void RpcSignatureEncodesWithTheSharedEncoderForEveryByte()
     {
         // All 256 byte values (as Latin-1 chars, so each is one char) and a supplementary-plane character.
-        string all = string.Concat(Enumerable.Range(0, 256).Select(i => (char)i)) + "😀";
+        var all = string.Concat(Enumerable.Range(0, 256).Select(i => (char)i)) + "😀";
         Assert.Equal(PercentEncoding.Encode(all), RpcSignature.PercentEncode(all));
         Assert.Equal(Encoding.UTF8.GetByteCount(all), Decode(RpcSignature.PercentEncode(all)).Length);
     }
@@ -28,7 +28,7 @@ public sealed class SharedTextTests
     private static byte[] Decode(string encoded)
     {
         var bytes = new List<byte>();
-        for (int i = 0; i < encoded.Length; i++)
+        for (var i = 0; i < encoded.Length; i++)
         {
             if (encoded[i] == '%')
             {
@@ -54,12 +54,12 @@ public sealed class SharedTextTests
     [Fact]
     public void TruncateNeverSplitsASurrogatePair()
     {
-        string text = "ab😀cd"; // the emoji is chars 2 and 3
+        var text = "ab😀cd"; // the emoji is chars 2 and 3
         Assert.Equal("ab…", TextCut.Truncate(text, 3));
         Assert.Equal("ab😀…", TextCut.Truncate(text, 4));
-        foreach (int max in Enumerable.Range(1, text.Length))
+        foreach (var max in Enumerable.Range(1, text.Length))
         {
-            string kept = TextCut.Truncate(text, max).TrimEnd('…');
+            var kept = TextCut.Truncate(text, max).TrimEnd('…');
             Assert.False(char.IsHighSurrogate(kept[^1]), kept);
         }
     }

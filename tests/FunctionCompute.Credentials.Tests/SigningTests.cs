@@ -12,9 +12,17 @@ public sealed class SigningTests
 
     internal static Dictionary<string, string> VectorParameters() => new()
     {
-        ["Action"] = "AssumeRole", ["Version"] = "2015-04-01", ["Format"] = "JSON", ["Timestamp"] = "2026-11-23T10:00:00Z",
-        ["SignatureMethod"] = "HMAC-SHA1", ["SignatureVersion"] = "1.0", ["SignatureNonce"] = Nonce, ["AccessKeyId"] = KeyId,
-        ["RoleArn"] = "acs:ram::1234567890123456:role/test-role", ["RoleSessionName"] = "fc-session", ["DurationSeconds"] = "3600",
+        ["Action"] = "AssumeRole",
+        ["Version"] = "2015-04-01",
+        ["Format"] = "JSON",
+        ["Timestamp"] = "2026-11-23T10:00:00Z",
+        ["SignatureMethod"] = "HMAC-SHA1",
+        ["SignatureVersion"] = "1.0",
+        ["SignatureNonce"] = Nonce,
+        ["AccessKeyId"] = KeyId,
+        ["RoleArn"] = "acs:ram::1234567890123456:role/test-role",
+        ["RoleSessionName"] = "fc-session",
+        ["DurationSeconds"] = "3600",
     };
 
     internal const string PostStringToSign = "POST&%2F&AccessKeyId%3DLTAI5tTestKeyId%26Action%3DAssumeRole%26DurationSeconds%3D3600%26Format%3DJSON%26RoleArn%3Dacs%253Aram%253A%253A1234567890123456%253Arole%252Ftest-role%26RoleSessionName%3Dfc-session%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2026-11-23T10%253A00%253A00Z%26Version%3D2015-04-01";

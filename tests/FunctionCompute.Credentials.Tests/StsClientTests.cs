@@ -36,7 +36,9 @@ public sealed class StsClientTests : IAsyncLifetime
         var before = DateTimeOffset.UtcNow;
         var result = await Client().AssumeRoleAsync(new AssumeRoleRequest
         {
-            RoleArn = _sts.RoleArn("test-role"), RoleSessionName = "alice", DurationSeconds = 1800,
+            RoleArn = _sts.RoleArn("test-role"),
+            RoleSessionName = "alice",
+            DurationSeconds = 1800,
             Policy = """{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:*","Resource":"*"}]}""",
         }, Keys);
 
@@ -180,8 +182,14 @@ public sealed class StsClientTests : IAsyncLifetime
         {
             var parameters = new Dictionary<string, string>(api)
             {
-                ["Action"] = "AssumeRole", ["Version"] = "2015-04-01", ["Format"] = "JSON", ["Timestamp"] = RpcSignature.FormatTimestamp(now),
-                ["SignatureMethod"] = "HMAC-SHA1", ["SignatureVersion"] = "1.0", ["SignatureNonce"] = Guid.NewGuid().ToString(), ["AccessKeyId"] = KeyId,
+                ["Action"] = "AssumeRole",
+                ["Version"] = "2015-04-01",
+                ["Format"] = "JSON",
+                ["Timestamp"] = RpcSignature.FormatTimestamp(now),
+                ["SignatureMethod"] = "HMAC-SHA1",
+                ["SignatureVersion"] = "1.0",
+                ["SignatureNonce"] = Guid.NewGuid().ToString(),
+                ["AccessKeyId"] = KeyId,
             };
             parameters["Signature"] = RpcSignature.Sign("GET", parameters, KeySecret);
             using var http = new HttpClient();

@@ -19,7 +19,7 @@ public class AddressingTests
     [InlineData("localhost:9000", "https", "localhost", 9000, null, false)]
     public void ParsesEndpoints(string input, string scheme, string host, int? port, string? region, bool isInternal)
     {
-        OssEndpoint e = OssEndpoint.Parse(input);
+        var e = OssEndpoint.Parse(input);
         Assert.Equal(scheme, e.Scheme);
         Assert.Equal(host, e.Host);
         Assert.Equal(port, e.Port);
@@ -35,7 +35,7 @@ public class AddressingTests
     [InlineData("oss-cn-hangzhou.aliyuncs.com", false, false)]
     public void DetectsIpAndLocalhost(string input, bool ip, bool localhost)
     {
-        OssEndpoint e = OssEndpoint.Parse(input);
+        var e = OssEndpoint.Parse(input);
         Assert.Equal(ip, e.IsIpAddress);
         Assert.Equal(localhost, e.IsLocalhost);
         Assert.Equal(ip || localhost, e.RequiresPathStyle);
@@ -68,7 +68,7 @@ public class AddressingTests
     [InlineData("oss-cn-hangzhou.aliyuncs.com\t.evil", "U+0009")]
     public void RejectsUserInfoFragmentsQueriesAndOddCharacters(string input, string reason)
     {
-        FormatException e = Assert.Throws<FormatException>(() => OssEndpoint.Parse(input));
+        var e = Assert.Throws<FormatException>(() => OssEndpoint.Parse(input));
         Assert.Contains(reason, e.Message);
         Assert.DoesNotContain("password", e.Message);
     }
@@ -96,7 +96,7 @@ public class AddressingTests
     [Fact]
     public void VirtualHostedStyleForOssDomains()
     {
-        Uri u = OssUrlBuilder.Build(OssEndpoint.Parse("oss-cn-hangzhou.aliyuncs.com"), "examplebucket", "dir/hello world+ü.txt", NoQuery, pathStyle: false);
+        var u = OssUrlBuilder.Build(OssEndpoint.Parse("oss-cn-hangzhou.aliyuncs.com"), "examplebucket", "dir/hello world+ü.txt", NoQuery, pathStyle: false);
         Assert.Equal("https://examplebucket.oss-cn-hangzhou.aliyuncs.com/dir/hello%20world%2B%C3%BC.txt", u.AbsoluteUri);
         Assert.Equal("/dir/hello%20world%2B%C3%BC.txt", u.AbsolutePath);
     }
@@ -104,7 +104,7 @@ public class AddressingTests
     [Fact]
     public void InternalEndpointKeepsInternalHost()
     {
-        Uri u = OssUrlBuilder.Build(OssEndpoint.Parse("oss-cn-hangzhou-internal.aliyuncs.com"), "b-1", "k", NoQuery, false);
+        var u = OssUrlBuilder.Build(OssEndpoint.Parse("oss-cn-hangzhou-internal.aliyuncs.com"), "b-1", "k", NoQuery, false);
         Assert.Equal("https://b-1.oss-cn-hangzhou-internal.aliyuncs.com/k", u.AbsoluteUri);
     }
 
@@ -112,7 +112,7 @@ public class AddressingTests
     public void BucketLevelRequestsUseRootPathAndQuery()
     {
         var q = new List<KeyValuePair<string, string?>> { new("list-type", "2"), new("prefix", "a b/"), new("continuation-token", "x+y*") };
-        Uri u = OssUrlBuilder.Build(OssEndpoint.Parse("oss-cn-hangzhou.aliyuncs.com"), "examplebucket", null, q, false);
+        var u = OssUrlBuilder.Build(OssEndpoint.Parse("oss-cn-hangzhou.aliyuncs.com"), "examplebucket", null, q, false);
         Assert.Equal("https://examplebucket.oss-cn-hangzhou.aliyuncs.com/?continuation-token=x%2By%2A&list-type=2&prefix=a%20b%2F", u.AbsoluteUri);
     }
 
@@ -135,7 +135,7 @@ public class AddressingTests
     [Fact]
     public void DotSegmentsAndDoubleSlashesInKeysAreNotNormalised()
     {
-        Uri u = OssUrlBuilder.Build(OssEndpoint.Parse("oss-cn-hangzhou.aliyuncs.com"), "b-1", "a/../b//./c", NoQuery, false);
+        var u = OssUrlBuilder.Build(OssEndpoint.Parse("oss-cn-hangzhou.aliyuncs.com"), "b-1", "a/../b//./c", NoQuery, false);
         Assert.Equal("/a/../b//./c", u.AbsolutePath);
         Assert.Equal("https://b-1.oss-cn-hangzhou.aliyuncs.com/a/../b//./c", u.AbsoluteUri);
     }

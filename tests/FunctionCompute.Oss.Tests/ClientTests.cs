@@ -54,15 +54,15 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task PutGetHeadDeleteRoundTripWithSignedRequests()
     {
-        OssClient client = Client();
+        var client = Client();
         const string key = "dir/hello world+ü.txt";
         var options = new PutObjectOptions { ContentType = "text/plain", Acl = OssObjectAcl.PublicRead, StorageClass = OssStorageClass.IA, ForbidOverwrite = true };
         options.Metadata["Author"] = "alice";
-        PutObjectResult put = await client.PutObjectAsync(Bucket, key, "hello", options);
+        var put = await client.PutObjectAsync(Bucket, key, "hello", options);
 
         Assert.Equal(Crc64Ecma.Compute("hello"u8), put.Crc64);
         Assert.Equal("\"5D41402ABC4B2A76B9719D911017C592\"", put.ETag);
-        RecordedRequest rec = Assert.Single(_server.Requests);
+        var rec = Assert.Single(_server.Requests);
         Assert.Equal("/examplebucket/dir/hello%20world%2B%C3%BC.txt", rec.RawTarget);
         Assert.Equal(key, rec.Key);
         Assert.True(rec.SignatureValid);
@@ -75,13 +75,13 @@ public sealed class ClientTests : IAsyncLifetime
         Assert.Equal("default-token", rec.Header("x-oss-security-token"));
         Assert.StartsWith("OSS4-HMAC-SHA256 Credential=default-ak/", rec.Header("Authorization"));
 
-        ObjectMetadata head = await client.HeadObjectAsync(Bucket, key);
+        var head = await client.HeadObjectAsync(Bucket, key);
         Assert.Equal(5, head.ContentLength);
         Assert.Equal("text/plain", head.ContentType);
         Assert.Equal("alice", head.UserMetadata["author"]);
         Assert.Equal(put.Crc64, head.Crc64);
 
-        await using (GetObjectResult get = await client.GetObjectAsync(Bucket, key))
+        await using (var get = await client.GetObjectAsync(Bucket, key))
         {
             Assert.False(get.IsPartial);
             Assert.Equal("hello", Encoding.UTF8.GetString(await ReadAllAsync(get)));
@@ -109,7 +109,7 @@ public sealed class ClientTests : IAsyncLifetime
             ContentEncoding = "identity",
         };
         await Client().PutObjectAsync(Bucket, "headers.json", "{}"u8.ToArray(), options);
-        RecordedRequest rec = Assert.Single(_server.Requests);
+        var rec = Assert.Single(_server.Requests);
         Assert.Equal("application/json", rec.Header("Content-Type"));
         Assert.Equal("no-cache", rec.Header("Cache-Control"));
         Assert.Equal("attachment; filename=\"a.json\"", rec.Header("Content-Disposition"));
@@ -122,7 +122,7 @@ public sealed class ClientTests : IAsyncLifetime
     public async Task VirtualHostedStyleSendsBucketInHostAndSignsWithRegionFromEndpoint()
     {
         // Resolve every host to the fake server: no DNS, loopback only.
-        int port = _server.Port;
+        var port = _server.Port;
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (_, ct) =>
@@ -138,7 +138,7 @@ public sealed class ClientTests : IAsyncLifetime
         Assert.Equal("cn-shanghai", client.Region);
 
         await client.PutObjectAsync(Bucket, "a b.txt", "x");
-        RecordedRequest rec = Assert.Single(_server.Requests);
+        var rec = Assert.Single(_server.Requests);
         Assert.Equal($"examplebucket.oss-cn-shanghai-internal.aliyuncs.com:{port}", rec.Host);
         Assert.Equal("/a%20b.txt", rec.RawTarget);
         Assert.Equal("cn-shanghai", rec.Authorization!.Region);
@@ -150,7 +150,7 @@ public sealed class ClientTests : IAsyncLifetime
     {
         _server.ScriptError(r => r.Method == "PUT", 503, "ServiceUnavailable");
         _server.ScriptError(r => r.Method == "PUT", 500, "InternalError");
-        PutObjectResult result = await Client().PutObjectAsync(Bucket, "k", RandomBytes(1000));
+        var result = await Client().PutObjectAsync(Bucket, "k", RandomBytes(1000));
         Assert.Equal(3, _server.RequestsFor("PUT").Count);
         Assert.Equal(Crc64Ecma.Compute(RandomBytes(1000)), result.Crc64);
         // Each attempt is signed afresh and all carry the full body.
@@ -161,7 +161,7 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task ThrottlingIsRetriedButGivesUpAfterMaxRetries()
     {
-        for (int i = 0; i < 5; i++) _server.ScriptError(r => r.Method == "GET", 429, "Throttling");
+        for (var i = 0; i < 5; i++) _server.ScriptError(r => r.Method == "GET", 429, "Throttling");
         var ex = await Assert.ThrowsAsync<OssException>(() => Client(o => o.MaxRetries = 3).GetObjectAsync(Bucket, "k"));
         Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
         Assert.Equal(4, _server.RequestsFor("GET").Count);
@@ -189,7 +189,7 @@ public sealed class ClientTests : IAsyncLifetime
             ctx.Abort();
             return Task.CompletedTask;
         });
-        byte[] data = RandomBytes(200_000);
+        var data = RandomBytes(200_000);
         await Client().PutObjectAsync(Bucket, "reset", new MemoryStream(data));
         Assert.Equal(2, _server.RequestsFor("PUT").Count);
         Assert.Equal(data, _server.Objects["examplebucket/reset"].Data);
@@ -202,7 +202,7 @@ public sealed class ClientTests : IAsyncLifetime
         // machine took over 300 ms for it once).
         _server.Script(r => r.Method == "GET", async (ctx, _, _) => await Task.Delay(Timeout.Infinite, ctx.RequestAborted));
         await Client().PutObjectAsync(Bucket, "slow", "data");
-        await using GetObjectResult r = await Client(o => o.RequestTimeout = TimeSpan.FromSeconds(2)).GetObjectAsync(Bucket, "slow");
+        await using var r = await Client(o => o.RequestTimeout = TimeSpan.FromSeconds(2)).GetObjectAsync(Bucket, "slow");
         Assert.Equal("data", Encoding.UTF8.GetString(await ReadAllAsync(r)));
         Assert.Equal(2, _server.RequestsFor("GET").Count);
     }
@@ -211,7 +211,7 @@ public sealed class ClientTests : IAsyncLifetime
     public async Task NonSeekableStreamIsStreamedOnceAndNotRetried()
     {
         _server.ScriptError(r => r.Method == "PUT", 503, "ServiceUnavailable");
-        byte[] data = RandomBytes(50_000);
+        var data = RandomBytes(50_000);
         var ex = await Assert.ThrowsAsync<OssException>(() =>
             Client().PutObjectAsync(Bucket, "ns", new NonSeekableStream(data), new PutObjectOptions { ContentLength = data.Length }));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
@@ -230,7 +230,7 @@ public sealed class ClientTests : IAsyncLifetime
         var serverTime = new DateTimeOffset(2030, 5, 5, 12, 0, 0, TimeSpan.Zero);
         _server.ScriptError(r => r.Method == "PUT", 403, "RequestTimeTooSkewed", "skewed",
             headers: h => h.Headers.Date = serverTime.ToString("r", CultureInfo.InvariantCulture));
-        OssClient client = Client(o => o.TimeProvider = clientClock);
+        var client = Client(o => o.TimeProvider = clientClock);
 
         await client.PutObjectAsync(Bucket, "skew", "x");
         var puts = _server.RequestsFor("PUT");
@@ -249,7 +249,7 @@ public sealed class ClientTests : IAsyncLifetime
     public async Task ClockSkewPrefersServerTimeElementAndRetriesOnlyOnce()
     {
         var clientClock = new FixedTimeProvider(new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        for (int i = 0; i < 4; i++)
+        for (var i = 0; i < 4; i++)
         {
             _server.ScriptError(r => r.Method == "DELETE", 403, "RequestTimeTooSkewed", "skewed", extraXml: "<ServerTime>2029-02-03T04:05:06.000Z</ServerTime>");
         }
@@ -264,7 +264,7 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task WrongCrcOnDownloadThrowsWhenTheBodyIsRead()
     {
-        OssClient client = Client();
+        var client = Client();
         await client.PutObjectAsync(Bucket, "crc", RandomBytes(100_000));
         _server.Script(r => r.Method == "GET", (ctx, _, next) =>
         {
@@ -275,7 +275,7 @@ public sealed class ClientTests : IAsyncLifetime
             });
             return next();
         });
-        await using GetObjectResult r = await client.GetObjectAsync(Bucket, "crc");
+        await using var r = await client.GetObjectAsync(Bucket, "crc");
         var ex = await Assert.ThrowsAsync<OssIntegrityException>(() => r.Content.CopyToAsync(Stream.Null));
         Assert.Equal(12345UL, ex.ExpectedCrc64);
         Assert.Equal(Crc64Ecma.Compute(RandomBytes(100_000)), ex.ActualCrc64);
@@ -284,7 +284,7 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task WrongCrcOnUploadIsRetriedThenReported()
     {
-        for (int i = 0; i < 3; i++)
+        for (var i = 0; i < 3; i++)
         {
             _server.Script(r => r.Method == "PUT", (ctx, _, next) =>
             {
@@ -308,7 +308,7 @@ public sealed class ClientTests : IAsyncLifetime
         const int total = 4 * 1024 * 1024, gate = 1024 * 1024;
         _server.SignalAfterBodyBytes = 256 * 1024;
         var stream = new GatedStream(total, gate, _server.BodyBytesReached.Task);
-        PutObjectResult r = await Client().PutObjectAsync(Bucket, "big-stream", stream);
+        var r = await Client().PutObjectAsync(Bucket, "big-stream", stream);
         Assert.True(stream.GateWasOpenedByServer, "the server saw body bytes before the client had read past the gate");
         Assert.Equal(total, _server.Objects["examplebucket/big-stream"].Data.Length);
         Assert.Equal(Crc64Ecma.Compute(GatedStream.Expected(total)), r.Crc64);
@@ -318,23 +318,23 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task RangesAreRequestedWithStandardBehaviour()
     {
-        OssClient client = Client();
-        byte[] data = RandomBytes(1000);
+        var client = Client();
+        var data = RandomBytes(1000);
         await client.PutObjectAsync(Bucket, "range", data);
 
-        await using (GetObjectResult r = await client.GetObjectAsync(Bucket, "range", new GetObjectOptions { Range = OssByteRange.Between(10, 19) }))
+        await using (var r = await client.GetObjectAsync(Bucket, "range", new GetObjectOptions { Range = OssByteRange.Between(10, 19) }))
         {
             Assert.True(r.IsPartial);
             Assert.Equal(1000, r.TotalLength);
             Assert.Equal(data[10..20], await ReadAllAsync(r));
         }
 
-        await using (GetObjectResult r = await client.GetObjectAsync(Bucket, "range", new GetObjectOptions { Range = OssByteRange.Last(5) }))
+        await using (var r = await client.GetObjectAsync(Bucket, "range", new GetObjectOptions { Range = OssByteRange.Last(5) }))
         {
             Assert.Equal(data[995..], await ReadAllAsync(r));
         }
 
-        await using (GetObjectResult r = await client.GetObjectAsync(Bucket, "range", new GetObjectOptions { Range = OssByteRange.StartingAt(990) }))
+        await using (var r = await client.GetObjectAsync(Bucket, "range", new GetObjectOptions { Range = OssByteRange.StartingAt(990) }))
         {
             Assert.Equal(data[990..], await ReadAllAsync(r));
         }
@@ -350,11 +350,11 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task ListingPagesThroughEverythingAndDecodesKeys()
     {
-        OssClient client = Client();
+        var client = Client();
         var keys = Enumerable.Range(0, 23).Select(i => $"list/{i:D2}").Concat(["list/a b+c ü.txt", "list/x/y%z"]).ToList();
         await Task.WhenAll(keys.Select(k => client.PutObjectAsync(Bucket, k, k)));
         await client.PutObjectAsync(Bucket, "other/file", "no");
-        int before = _server.Requests.Count;
+        var before = _server.Requests.Count;
 
         var pages = new List<ListObjectsV2Page>();
         await foreach (var page in client.ListObjectsV2PagesAsync(Bucket, new ListObjectsV2Options { Prefix = "list/", MaxKeys = 10 }))
@@ -386,14 +386,14 @@ public sealed class ClientTests : IAsyncLifetime
     public async Task LargeStreamsUploadInParallelParts()
     {
         _server.PartDelay = TimeSpan.FromMilliseconds(100);
-        OssClient client = Client(o =>
+        var client = Client(o =>
         {
             o.PartSize = 256 * 1024;
             o.MultipartThreshold = 512 * 1024;
             o.MultipartParallelism = 3;
         });
-        byte[] data = RandomBytes(3 * 1024 * 1024 + 12345);
-        PutObjectResult r = await client.PutObjectAsync(Bucket, "multi/obj", new MemoryStream(data), new PutObjectOptions { Acl = OssObjectAcl.Private });
+        var data = RandomBytes(3 * 1024 * 1024 + 12345);
+        var r = await client.PutObjectAsync(Bucket, "multi/obj", new MemoryStream(data), new PutObjectOptions { Acl = OssObjectAcl.Private });
 
         Assert.Equal(13, r.PartCount);
         Assert.Equal(data, _server.Objects["examplebucket/multi/obj"].Data);
@@ -408,14 +408,14 @@ public sealed class ClientTests : IAsyncLifetime
     [Fact]
     public async Task NonSeekableStreamOfUnknownLengthChoosesSingleOrMultipart()
     {
-        OssClient client = Client(o => { o.PartSize = 128 * 1024; o.MultipartParallelism = 2; });
-        byte[] small = RandomBytes(1000);
-        PutObjectResult one = await client.PutObjectAsync(Bucket, "u/small", new NonSeekableStream(small));
+        var client = Client(o => { o.PartSize = 128 * 1024; o.MultipartParallelism = 2; });
+        var small = RandomBytes(1000);
+        var one = await client.PutObjectAsync(Bucket, "u/small", new NonSeekableStream(small));
         Assert.Equal(0, one.PartCount);
         Assert.NotNull(_server.RequestsFor("PUT")[^1].Header("Content-MD5"));
 
-        byte[] big = RandomBytes(600 * 1024, seed: 3);
-        PutObjectResult many = await client.PutObjectAsync(Bucket, "u/big", new NonSeekableStream(big));
+        var big = RandomBytes(600 * 1024, seed: 3);
+        var many = await client.PutObjectAsync(Bucket, "u/big", new NonSeekableStream(big));
         Assert.Equal(5, many.PartCount);
         Assert.Equal(big, _server.Objects["examplebucket/u/big"].Data);
     }
@@ -424,10 +424,10 @@ public sealed class ClientTests : IAsyncLifetime
     public async Task AFailingPartAbortsTheUpload()
     {
         _server.ScriptError(r => r.Method == "PUT" && r.QueryValue("partNumber") == "3", 400, "InvalidArgument", "bad part");
-        OssClient client = Client(o => { o.PartSize = 128 * 1024; o.MultipartThreshold = 200 * 1024; o.MultipartParallelism = 2; });
+        var client = Client(o => { o.PartSize = 128 * 1024; o.MultipartThreshold = 200 * 1024; o.MultipartParallelism = 2; });
         var ex = await Assert.ThrowsAsync<OssException>(() => client.PutObjectAsync(Bucket, "abort/me", new MemoryStream(RandomBytes(1024 * 1024))));
         Assert.Equal("InvalidArgument", ex.Code);
-        string uploadId = Assert.Single(_server.AbortedUploads);
+        var uploadId = Assert.Single(_server.AbortedUploads);
         Assert.Equal(uploadId, _server.Requests.Single(r => r.Method == "DELETE").QueryValue("uploadId"));
         Assert.False(_server.Objects.ContainsKey("examplebucket/abort/me"));
         Assert.DoesNotContain(_server.Requests, r => r.Method == "POST" && r.HasQuery("uploadId"));
@@ -438,16 +438,16 @@ public sealed class ClientTests : IAsyncLifetime
     {
         var creds = Enumerable.Range(0, 64).Select(i => new CloudCredentials($"ak-{i:D2}", $"secret-{i}", $"token-{i}")).ToArray();
         foreach (var c in creds) _server.AddCredentials(c.AccessKeyId, c.AccessKeySecret);
-        OssClient shared = Client();
+        var shared = Client();
 
         await Task.WhenAll(creds.Select((c, i) => Task.Run(() =>
             shared.PutObjectAsync(Bucket, $"tenant/{i}", $"payload-{i}", new PutObjectOptions { Credentials = c }))));
 
         var puts = _server.RequestsFor("PUT");
         Assert.Equal(64, puts.Count);
-        foreach (RecordedRequest r in puts)
+        foreach (var r in puts)
         {
-            int i = int.Parse(r.Key!["tenant/".Length..], CultureInfo.InvariantCulture);
+            var i = int.Parse(r.Key!["tenant/".Length..], CultureInfo.InvariantCulture);
             Assert.Equal(creds[i].AccessKeyId, r.Authorization!.AccessKeyId);
             Assert.Equal(creds[i].SecurityToken, r.Header("x-oss-security-token"));
             Assert.True(r.SignatureValid);
@@ -466,7 +466,7 @@ public sealed class ClientTests : IAsyncLifetime
                 $"<Error><Code>SignatureDoesNotMatch</Code><Message>token was {rec.Header("x-oss-security-token")}</Message><CanonicalRequest>x-oss-security-token:{rec.Header("x-oss-security-token")}</CanonicalRequest><Secret>{creds.AccessKeySecret}</Secret></Error>");
         });
         var ex = await Assert.ThrowsAsync<OssException>(() => Client(credentials: creds).PutObjectAsync(Bucket, "k", "v"));
-        string text = ex.ToString() + string.Join("|", ex.Details.Values);
+        var text = ex.ToString() + string.Join("|", ex.Details.Values);
         Assert.Equal("SignatureDoesNotMatch", ex.Code);
         Assert.DoesNotContain("echo-token-value", text);
         Assert.DoesNotContain("echo-secret-value", text);

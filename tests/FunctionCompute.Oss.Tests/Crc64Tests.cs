@@ -18,11 +18,11 @@ public class Crc64Tests
     /// <summary>CRC-64/XZ bit by bit from its definition (docs/oss.md §6), independent of the library's tables; the property tests use it too.</summary>
     internal static ulong Bitwise(ReadOnlySpan<byte> data)
     {
-        ulong crc = ulong.MaxValue;
-        foreach (byte b in data)
+        var crc = ulong.MaxValue;
+        foreach (var b in data)
         {
             crc ^= b;
-            for (int i = 0; i < 8; i++) crc = (crc >> 1) ^ ((crc & 1) != 0 ? 0xC96C5795D7870F42UL : 0UL);
+            for (var i = 0; i < 8; i++) crc = (crc >> 1) ^ ((crc & 1) != 0 ? 0xC96C5795D7870F42UL : 0UL);
         }
 
         return ~crc;
@@ -32,15 +32,15 @@ public class Crc64Tests
     public void SlicedTableMatchesBitwiseReferenceAtAllLengthsAndSplits()
     {
         var rng = new Random(42);
-        byte[] data = new byte[1000];
+        var data = new byte[1000];
         rng.NextBytes(data);
-        for (int len = 0; len < 40; len++)
+        for (var len = 0; len < 40; len++)
         {
             Assert.Equal(Bitwise(data.AsSpan(0, len)), Crc64Ecma.Compute(data.AsSpan(0, len)));
         }
 
-        ulong whole = Bitwise(data);
-        for (int split = 0; split <= data.Length; split += 37)
+        var whole = Bitwise(data);
+        for (var split = 0; split <= data.Length; split += 37)
         {
             Assert.Equal(whole, Crc64Ecma.Compute(data.AsSpan(split), Crc64Ecma.Compute(data.AsSpan(0, split))));
         }
@@ -51,11 +51,11 @@ public class Crc64Tests
     {
         Assert.Equal(11177612005948864433UL, Crc64Ecma.Combine(Crc64Ecma.Compute("hel"u8), Crc64Ecma.Compute("lo"u8), 2));
         var rng = new Random(7);
-        byte[] data = new byte[300_000];
+        var data = new byte[300_000];
         rng.NextBytes(data);
         int[] cuts = [0, 1, 100_000, 250_001, 300_000];
-        ulong combined = Crc64Ecma.Compute(data.AsSpan(0, cuts[1]));
-        for (int i = 1; i < cuts.Length - 1; i++)
+        var combined = Crc64Ecma.Compute(data.AsSpan(0, cuts[1]));
+        for (var i = 1; i < cuts.Length - 1; i++)
         {
             var part = data.AsSpan(cuts[i], cuts[i + 1] - cuts[i]);
             combined = Crc64Ecma.Combine(combined, Crc64Ecma.Compute(part), part.Length);
@@ -68,7 +68,7 @@ public class Crc64Tests
     [Fact]
     public async Task ReadStreamComputesAndVerifies()
     {
-        byte[] data = Encoding.ASCII.GetBytes("123456789");
+        var data = Encoding.ASCII.GetBytes("123456789");
         await using (var ok = new Crc64ReadStream(new MemoryStream(data), 11051210869376104954UL))
         {
             await ok.CopyToAsync(Stream.Null);

@@ -40,7 +40,7 @@ public class EncodingTests
     [Fact]
     public void RoundTripsArbitraryUnicode()
     {
-        string s = "key with spaces/+plus/ümlaut/中文/😀/%25/~tilde";
+        var s = "key with spaces/+plus/ümlaut/中文/😀/%25/~tilde";
         Assert.Equal(s, OssUriEncoding.Decode(OssUriEncoding.Encode(s)));
         Assert.Equal(s, Uri.UnescapeDataString(OssUriEncoding.Encode(s, keepSlash: true)));
     }

@@ -18,9 +18,9 @@ public class EndpointPolicyTests
     [InlineData("https://oss-accelerate-overseas.aliyuncs.com", "https://oss-accelerate-overseas.aliyuncs.com", null)]
     public void Https_oss_endpoints_are_allowed_with_or_without_the_loopback_opt_in(string endpoint, string canonical, string? region)
     {
-        foreach (bool allowLoopback in new[] { false, true })
+        foreach (var allowLoopback in new[] { false, true })
         {
-            OssEndpoint checkedEndpoint = OssEndpointPolicy.Check(endpoint, allowLoopback);
+            var checkedEndpoint = OssEndpointPolicy.Check(endpoint, allowLoopback);
             Assert.Equal(canonical, checkedEndpoint.ToString());
             Assert.Equal(region, checkedEndpoint.Region);
         }
@@ -29,8 +29,8 @@ public class EndpointPolicyTests
     [Fact]
     public void An_allowed_endpoint_builds_the_virtual_hosted_url_of_the_bucket_on_that_host()
     {
-        OssEndpoint endpoint = OssEndpointPolicy.Check("oss-cn-hangzhou-internal.aliyuncs.com", allowLoopback: false);
-        Uri url = OssUrlBuilder.Build(endpoint, "my-bucket", "hello.txt", [], pathStyle: false);
+        var endpoint = OssEndpointPolicy.Check("oss-cn-hangzhou-internal.aliyuncs.com", allowLoopback: false);
+        var url = OssUrlBuilder.Build(endpoint, "my-bucket", "hello.txt", [], pathStyle: false);
         Assert.Equal("https://my-bucket.oss-cn-hangzhou-internal.aliyuncs.com/hello.txt", url.AbsoluteUri);
     }
 
@@ -59,9 +59,9 @@ public class EndpointPolicyTests
     [InlineData("http://0.0.0.0:9000")]
     public void Everything_else_is_refused_even_with_the_loopback_opt_in(string endpoint)
     {
-        foreach (bool allowLoopback in new[] { false, true })
+        foreach (var allowLoopback in new[] { false, true })
         {
-            FormatException e = Assert.Throws<FormatException>(() => OssEndpointPolicy.Check(endpoint, allowLoopback));
+            var e = Assert.Throws<FormatException>(() => OssEndpointPolicy.Check(endpoint, allowLoopback));
             Assert.Contains("is not allowed", e.Message);
             Assert.Contains("oss-<region>.aliyuncs.com", e.Message);
             Assert.Contains(OssEndpointPolicy.AllowLoopbackVariable, e.Message);
@@ -78,7 +78,7 @@ public class EndpointPolicyTests
     [InlineData("http://LOCALHOST", "http://localhost")]
     public void Loopback_endpoints_need_the_opt_in(string endpoint, string canonical)
     {
-        FormatException e = Assert.Throws<FormatException>(() => OssEndpointPolicy.Check(endpoint, allowLoopback: false));
+        var e = Assert.Throws<FormatException>(() => OssEndpointPolicy.Check(endpoint, allowLoopback: false));
         Assert.Contains($"'{canonical}' is not allowed", e.Message);
         Assert.Contains("set OSS_ALLOW_LOOPBACK_ENDPOINTS=true", e.Message);
 
@@ -108,7 +108,7 @@ public class EndpointPolicyTests
     public void The_opt_in_is_read_from_the_environment_on_every_call(string? value, bool allowed)
     {
         // The only test in this assembly that touches the variable.
-        string? before = Environment.GetEnvironmentVariable(OssEndpointPolicy.AllowLoopbackVariable);
+        var before = Environment.GetEnvironmentVariable(OssEndpointPolicy.AllowLoopbackVariable);
         try
         {
             Environment.SetEnvironmentVariable(OssEndpointPolicy.AllowLoopbackVariable, value);

@@ -32,7 +32,7 @@ public class ErrorParsingTests
             </Error>
             """;
         using var r = Response(HttpStatusCode.BadRequest, xml);
-        OssException e = await OssErrorParser.FromResponseAsync(r, NoSecrets, default);
+        var e = await OssErrorParser.FromResponseAsync(r, NoSecrets, default);
         Assert.Equal(HttpStatusCode.BadRequest, e.StatusCode);
         Assert.Equal("MissingArgument", e.Code);
         Assert.Equal("Missing Some Required Arguments.", e.ErrorMessage);
@@ -78,7 +78,7 @@ public class ErrorParsingTests
     public async Task MalformedBodiesGiveAClearExceptionNotACrash(string body)
     {
         using var r = Response(HttpStatusCode.BadGateway, body);
-        OssException e = await OssErrorParser.FromResponseAsync(r, NoSecrets, default);
+        var e = await OssErrorParser.FromResponseAsync(r, NoSecrets, default);
         Assert.Equal(HttpStatusCode.BadGateway, e.StatusCode);
         Assert.Equal("BadErrorResponse", e.Code);
         Assert.Contains("not valid XML", e.ErrorMessage);
@@ -119,9 +119,9 @@ public class ErrorParsingTests
     public void SecretsEchoedByTheServerAreRedacted()
     {
         const string secret = "VerySecretValue123", token = "CAIS-sts-token-abcdef";
-        string xml = $"<Error><Code>SignatureDoesNotMatch</Code><Message>token {token} bad</Message><CanonicalRequest>PUT\n/b/k\n\nx-oss-security-token:{token}\n</CanonicalRequest><Echo>{secret}</Echo></Error>";
+        var xml = $"<Error><Code>SignatureDoesNotMatch</Code><Message>token {token} bad</Message><CanonicalRequest>PUT\n/b/k\n\nx-oss-security-token:{token}\n</CanonicalRequest><Echo>{secret}</Echo></Error>";
         var e = OssErrorParser.Parse(HttpStatusCode.Forbidden, xml, null, [secret, token]);
-        string all = e.ToString() + string.Join("|", e.Details.Values) + e.ErrorMessage;
+        var all = e.ToString() + string.Join("|", e.Details.Values) + e.ErrorMessage;
         Assert.DoesNotContain(token, all);
         Assert.DoesNotContain(secret, all);
         Assert.Contains("***", e.Details["CanonicalRequest"]);
@@ -136,7 +136,7 @@ public class ErrorParsingTests
         var sig = OssV4Signer.Sign(req, creds.AccessKeyId, creds.AccessKeySecret, "cn-hangzhou");
         var client = new OssClient(new OssClientOptions { Endpoint = "oss-cn-hangzhou.aliyuncs.com" }, new StaticCredentialsProvider(creds));
         var options = new PutObjectOptions { Credentials = creds };
-        foreach (string text in new[] { creds.ToString(), req.ToString(), sig.ToString(), client.ToString(), options.ToString()! })
+        foreach (var text in new[] { creds.ToString(), req.ToString(), sig.ToString(), client.ToString(), options.ToString()! })
         {
             Assert.DoesNotContain(secret, text);
             Assert.DoesNotContain(token, text);
@@ -150,12 +150,12 @@ public class ErrorParsingTests
     [Fact]
     public void Excerpt_of_a_non_xml_body_never_splits_a_surrogate_pair()
     {
-        string body = "<" + new string('x', 118) + "\U0001F600" + " and more";
+        var body = "<" + new string('x', 118) + "\U0001F600" + " and more";
         var e = OssErrorParser.Parse(HttpStatusCode.BadGateway, body, null, NoSecrets);
         Assert.Equal(OssErrorParser.BadErrorResponse, e.Code);
         Assert.Contains("<" + new string('x', 118) + "…", e.Message);
         // The pair may appear whole (the XML error quotes it); never one half alone.
-        for (int i = 0; i < e.Message.Length; i++)
+        for (var i = 0; i < e.Message.Length; i++)
         {
             if (char.IsHighSurrogate(e.Message[i])) Assert.True(char.IsLowSurrogate(e.Message[++i]), e.Message);
             else Assert.False(char.IsLowSurrogate(e.Message[i]), e.Message);

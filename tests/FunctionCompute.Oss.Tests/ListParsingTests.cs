@@ -26,7 +26,7 @@ public class ListParsingTests
     [InlineData("dir/%4")]
     public async Task Malformed_url_encoded_key_is_an_invalid_response(string key)
     {
-        string xml = $"<ListBucketResult><EncodingType>url</EncodingType><Contents><Key>{key}</Key></Contents></ListBucketResult>";
+        var xml = $"<ListBucketResult><EncodingType>url</EncodingType><Contents><Key>{key}</Key></Contents></ListBucketResult>";
         var e = await Assert.ThrowsAsync<OssException>(() => ClientAnswering(xml).ListObjectsV2Async("examplebucket"));
         Assert.Equal("InvalidResponse", e.Code);
         Assert.IsType<FormatException>(e.InnerException);
@@ -38,7 +38,7 @@ public class ListParsingTests
     [InlineData("-1")]
     public async Task A_key_count_outside_int_is_an_invalid_response(string count)
     {
-        string xml = $"<ListBucketResult><KeyCount>{count}</KeyCount></ListBucketResult>";
+        var xml = $"<ListBucketResult><KeyCount>{count}</KeyCount></ListBucketResult>";
         var e = await Assert.ThrowsAsync<OssException>(() => ClientAnswering(xml).ListObjectsV2Async("examplebucket"));
         Assert.Equal("InvalidResponse", e.Code);
         Assert.Contains(count, e.Message);

@@ -42,7 +42,7 @@ public class ResponseLimitTests
 
         Assert.Equal(OssResponseLimits.ResponseTooLarge, e.Code);
         Assert.Contains("8 MiB", e.Message, StringComparison.Ordinal);
-        BodyOutcome outcome = await server.FirstBody.Task.WaitAsync(Guard);
+        var outcome = await server.FirstBody.Task.WaitAsync(Guard);
         Assert.True(outcome.ClientClosed, "the client kept the connection open");
         Assert.InRange(outcome.BytesWritten, OssResponseLimits.MaxXmlBytes, OssResponseLimits.MaxXmlBytes + Margin);
         Assert.Equal(1, server.Connections);
@@ -58,7 +58,7 @@ public class ResponseLimitTests
         var e = await Assert.ThrowsAsync<OssException>(() => ClientFor(server).InitiateMultipartUploadAsync("examplebucket", "big.bin"));
 
         Assert.Equal(OssResponseLimits.ResponseTooLarge, e.Code);
-        BodyOutcome outcome = await server.FirstBody.Task.WaitAsync(Guard);
+        var outcome = await server.FirstBody.Task.WaitAsync(Guard);
         Assert.True(outcome.ClientClosed);
         Assert.InRange(outcome.BytesWritten, OssResponseLimits.MaxXmlBytes, OssResponseLimits.MaxXmlBytes + Margin);
     }
@@ -73,7 +73,7 @@ public class ResponseLimitTests
         var e = await Assert.ThrowsAsync<OssException>(() => ClientFor(server).ListObjectsV2Async("examplebucket"));
 
         Assert.Equal(OssResponseLimits.ResponseTooLarge, e.Code);
-        BodyOutcome outcome = await server.FirstBody.Task.WaitAsync(Guard);
+        var outcome = await server.FirstBody.Task.WaitAsync(Guard);
         Assert.True(outcome.ClientClosed);
         Assert.InRange(outcome.BytesWritten, 0, Margin);
     }
@@ -88,7 +88,7 @@ public class ResponseLimitTests
 
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, e.StatusCode);
         Assert.Equal("BadErrorResponse", e.Code);
-        BodyOutcome outcome = await server.FirstBody.Task.WaitAsync(Guard);
+        var outcome = await server.FirstBody.Task.WaitAsync(Guard);
         Assert.True(outcome.ClientClosed);
         Assert.InRange(outcome.BytesWritten, OssResponseLimits.MaxErrorBodyBytes, OssResponseLimits.MaxErrorBodyBytes + Margin);
     }
@@ -111,7 +111,7 @@ public class ResponseLimitTests
     [Fact]
     public async Task Deeply_nested_error_document_is_a_typed_error_naming_the_depth_limit()
     {
-        string deepError = "<Error><Code>AccessDenied</Code><Detail>" + new StringBuilder().Insert(0, "<a>", 20_000);
+        var deepError = "<Error><Code>AccessDenied</Code><Detail>" + new StringBuilder().Insert(0, "<a>", 20_000);
         await using var server = HostileHttpServer.Start((_, response) => response.WriteAsync(403, deepError, ("Content-Type", "application/xml")));
 
         var e = await Assert.ThrowsAsync<OssException>(() => ClientFor(server).ListObjectsV2Async("examplebucket"));
@@ -124,7 +124,7 @@ public class ResponseLimitTests
     public async Task Listing_of_too_many_elements_fails_with_the_element_limit()
     {
         // Small in bytes (well under 8 MiB), huge in nodes: each empty element would be an object in the parsed tree.
-        string document = ListingStart + new StringBuilder().Insert(0, "<a/>", OssResponseLimits.MaxXmlElements + 1) + "</ListBucketResult>";
+        var document = ListingStart + new StringBuilder().Insert(0, "<a/>", OssResponseLimits.MaxXmlElements + 1) + "</ListBucketResult>";
         await using var server = HostileHttpServer.Start((_, response) => response.WriteAsync(200, document, ("Content-Type", "application/xml")));
 
         var e = await Assert.ThrowsAsync<OssException>(() => ClientFor(server).ListObjectsV2Async("examplebucket"));
@@ -142,12 +142,12 @@ public class ResponseLimitTests
         server.SignalAfterBodyBytes = 64 * 1024;
         using var cancel = new CancellationTokenSource();
 
-        Task<ListObjectsV2Page> listing = ClientFor(server).ListObjectsV2Async("examplebucket", cancellationToken: cancel.Token);
+        var listing = ClientFor(server).ListObjectsV2Async("examplebucket", cancellationToken: cancel.Token);
         await server.BodyBytesReached.Task.WaitAsync(Guard);
         cancel.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listing);
-        BodyOutcome outcome = await server.FirstBody.Task.WaitAsync(Guard);
+        var outcome = await server.FirstBody.Task.WaitAsync(Guard);
         Assert.True(outcome.ClientClosed);
         Assert.True(outcome.BytesWritten < EndlessBytes);
     }
@@ -156,19 +156,19 @@ public class ResponseLimitTests
     public async Task Listing_at_the_largest_legitimate_size_still_parses()
     {
         // 1,000 keys of 1,023 bytes, every byte URL-encoded (%XX): the worst case the 8 MiB bound is sized for.
-        string key = string.Concat(Enumerable.Repeat("%E2", 1023));
+        var key = string.Concat(Enumerable.Repeat("%E2", 1023));
         var document = new StringBuilder(ListingStart).Append("<EncodingType>url</EncodingType><KeyCount>1000</KeyCount>");
-        for (int i = 0; i < 1000; i++)
+        for (var i = 0; i < 1000; i++)
         {
             document.Append("<Contents><Key>").Append(key).Append("</Key><LastModified>2026-11-23T10:00:00.000Z</LastModified>")
                 .Append("<ETag>\"5B3C1A2E053D763E1B002CC607C5A0FE1B002CC607C5A0FE\"</ETag><Type>Normal</Type><Size>1234567890</Size>")
                 .Append("<StorageClass>Standard</StorageClass><Owner><ID>1234567890123456</ID><DisplayName>1234567890123456</DisplayName></Owner></Contents>");
         }
 
-        string body = document.Append("</ListBucketResult>").ToString();
+        var body = document.Append("</ListBucketResult>").ToString();
         await using var server = HostileHttpServer.Start((_, response) => response.WriteAsync(200, body, ("Content-Type", "application/xml")));
 
-        ListObjectsV2Page page = await ClientFor(server).ListObjectsV2Async("examplebucket");
+        var page = await ClientFor(server).ListObjectsV2Async("examplebucket");
 
         Assert.Equal(1000, page.Objects.Count);
         Assert.Equal("1234567890123456", page.Objects[999].OwnerId);

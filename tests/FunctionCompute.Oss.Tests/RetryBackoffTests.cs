@@ -13,7 +13,7 @@ public sealed class RetryBackoffTests
     [InlineData(6, 12800)]
     public void EachRetryWaitsInTheUpperHalfOfItsExponentialStep(int retry, int stepMilliseconds)
     {
-        TimeSpan step = TimeSpan.FromMilliseconds(stepMilliseconds);
+        var step = TimeSpan.FromMilliseconds(stepMilliseconds);
         var delays = Enumerable.Range(0, 200).Select(_ => RetryBackoff.Delay(retry, Base, Max)).ToList();
         Assert.All(delays, d => Assert.InRange(d, step / 2, step));
         // Jittered: clients that failed together spread out.

@@ -25,7 +25,7 @@ public class SigningTests
     [Fact]
     public void SigningKeyChainMatchesIntermediateValues()
     {
-        byte[] kDate = HMACSHA256.HashData(Encoding.UTF8.GetBytes("aliyun_v4" + Sk), Encoding.UTF8.GetBytes("20261123"));
+        var kDate = HMACSHA256.HashData(Encoding.UTF8.GetBytes("aliyun_v4" + Sk), Encoding.UTF8.GetBytes("20261123"));
         Assert.Equal("ac20f1e96e97dbe328cf997dc47b3c6089cc6c3c712d0d65e28218a451dbf8f4", Convert.ToHexStringLower(kDate));
         Assert.Equal("e8dde9cfe233b12852e9368104ebf6b781854a08ffe5608621b7f233e4b72560",
             Convert.ToHexStringLower(OssV4Signer.DeriveSigningKey(Sk, "20261123", Region)));
@@ -38,7 +38,7 @@ public class SigningTests
             .AddHeader("Content-Type", "text/plain")
             .AddHeader("Content-MD5", "XUFAKrxLKna5cZ2REBfFkg==")
             .AddHeader("Content-Length", "5");
-        OssV4Signature sig = OssV4Signer.Sign(req, Ak, Sk, Region);
+        var sig = OssV4Signer.Sign(req, Ak, Sk, Region);
         Assert.Equal("PUT\n/examplebucket/dir/hello%20world%2B%C3%BC.txt\n\ncontent-md5:XUFAKrxLKna5cZ2REBfFkg==\ncontent-type:text/plain\nx-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:20261123T100000Z\nx-oss-security-token:CAIS-test-token\n\n\nUNSIGNED-PAYLOAD", sig.CanonicalRequest);
         Assert.Equal("d65194c7e51fdc135c332c3cd95961053bdd761f7ce6e6852ac5a769fa67b1a7", Sha256Hex(sig.CanonicalRequest));
         Assert.Equal("OSS4-HMAC-SHA256\n20261123T100000Z\n20261123/cn-hangzhou/oss/aliyun_v4_request\nd65194c7e51fdc135c332c3cd95961053bdd761f7ce6e6852ac5a769fa67b1a7", sig.StringToSign);
@@ -51,7 +51,7 @@ public class SigningTests
     {
         var req = WithCommonHeaders("GET", null)
             .AddQuery("list-type", "2").AddQuery("prefix", "dir/").AddQuery("max-keys", "100").AddQuery("continuation-token", "a b/c");
-        OssV4Signature sig = OssV4Signer.Sign(req, Ak, Sk, Region);
+        var sig = OssV4Signer.Sign(req, Ak, Sk, Region);
         Assert.Equal("GET\n/examplebucket/\ncontinuation-token=a%20b%2Fc&list-type=2&max-keys=100&prefix=dir%2F\nx-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:20261123T100000Z\nx-oss-security-token:CAIS-test-token\n\n\nUNSIGNED-PAYLOAD", sig.CanonicalRequest);
         Assert.Equal("c072e48c522aec0579190f28811b95f4c8f81e708357e2ca13c6198958cce6a0", Sha256Hex(sig.CanonicalRequest));
         Assert.Equal("5336c1f1582ea5495531230176a913cf148e25d177548c890204fc40eb5e39d4", sig.Signature);
@@ -66,7 +66,7 @@ public class SigningTests
             .AddHeader("Content-Length", "5")
             .AddQuery("partNumber", "1").AddQuery("uploadId", "0004B9894A22E5B1888A1E29F823****");
         req.AdditionalHeaders.Add("host");
-        OssV4Signature sig = OssV4Signer.Sign(req, Ak, Sk, Region);
+        var sig = OssV4Signer.Sign(req, Ak, Sk, Region);
         Assert.Equal("PUT\n/examplebucket/dir/hello%20world%2B%C3%BC.txt\npartNumber=1&uploadId=0004B9894A22E5B1888A1E29F823%2A%2A%2A%2A\nhost:examplebucket.oss-cn-hangzhou.aliyuncs.com\nx-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:20261123T100000Z\nx-oss-security-token:CAIS-test-token\n\nhost\nUNSIGNED-PAYLOAD", sig.CanonicalRequest);
         Assert.Equal("cef9135d7f074b5e03307ddf359c2ba7101d252c3cb967a06328f12a6bedb5d7", Sha256Hex(sig.CanonicalRequest));
         Assert.Equal("OSS4-HMAC-SHA256 Credential=LTAI5tTestKeyId/20261123/cn-hangzhou/oss/aliyun_v4_request,AdditionalHeaders=host,Signature=6c2cccec154a5587460b3d35878dc0f6500fad1537ada53a4998366a883451be", sig.Authorization);
@@ -76,7 +76,7 @@ public class SigningTests
     public void VectorD_InitiateMultipartUploadValuelessSubresource()
     {
         var req = WithCommonHeaders("POST", Key).AddHeader("Content-Type", "text/plain").AddQuery("uploads");
-        OssV4Signature sig = OssV4Signer.Sign(req, Ak, Sk, Region);
+        var sig = OssV4Signer.Sign(req, Ak, Sk, Region);
         Assert.Equal("POST\n/examplebucket/dir/hello%20world%2B%C3%BC.txt\nuploads\ncontent-type:text/plain\nx-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:20261123T100000Z\nx-oss-security-token:CAIS-test-token\n\n\nUNSIGNED-PAYLOAD", sig.CanonicalRequest);
         Assert.Equal("1c6bf0b57cc2c8074bbb15ea7e1b770d2a7e8bd2f7c86032da1772707c0ddf44", Sha256Hex(sig.CanonicalRequest));
         Assert.Equal("OSS4-HMAC-SHA256 Credential=LTAI5tTestKeyId/20261123/cn-hangzhou/oss/aliyun_v4_request,Signature=4f0844688a307c3fb397f8ffaff5732e98141d2b66d4407888320a6dc08fc647", sig.Authorization);

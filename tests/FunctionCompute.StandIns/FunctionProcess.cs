@@ -117,8 +117,11 @@ public sealed partial class FunctionProcess : IAsyncDisposable
     public long ResidentBytes()
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
                 return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]) * 1024;
+        }
+
         throw new InvalidOperationException("VmRSS not found in /proc status");
     }
 

@@ -83,7 +83,7 @@ public sealed class HostileHttpServer : IAsyncDisposable
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         try
         {
-            RawRequest? request = await ReadRequestAsync(stream, _stop.Token);
+            var request = await ReadRequestAsync(stream, _stop.Token);
             if (request is null) return;
             Requests.Enqueue(request);
             await _respond(request, new HostileResponse(this, stream, _stop.Token));
@@ -106,21 +106,21 @@ public sealed class HostileHttpServer : IAsyncDisposable
             if (head.Count >= 4 && head[^1] == '\n' && head[^2] == '\r' && head[^3] == '\n' && head[^4] == '\r') break;
         }
 
-        string[] lines = Encoding.ASCII.GetString(head.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        string[] requestLine = lines[0].Split(' ');
+        var lines = Encoding.ASCII.GetString(head.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var requestLine = lines[0].Split(' ');
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (string line in lines.Skip(1))
+        foreach (var line in lines.Skip(1))
         {
-            int colon = line.IndexOf(':');
+            var colon = line.IndexOf(':');
             if (colon > 0) headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
         }
 
-        if (headers.TryGetValue("Content-Length", out string? length) && long.TryParse(length, CultureInfo.InvariantCulture, out long remaining))
+        if (headers.TryGetValue("Content-Length", out var length) && long.TryParse(length, CultureInfo.InvariantCulture, out var remaining))
         {
             var buffer = new byte[8192];
             while (remaining > 0)
             {
-                int n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken);
+                var n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken);
                 if (n == 0) break;
                 remaining -= n;
             }
@@ -172,7 +172,7 @@ public sealed class HostileResponse
     /// <summary>A complete small answer with a Content-Length.</summary>
     public async Task WriteAsync(int status, string body, params (string Name, string Value)[] headers)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(body);
+        var bytes = Encoding.UTF8.GetBytes(body);
         await WriteHeadAsync(status, [.. headers, ("Content-Length", bytes.Length.ToString(CultureInfo.InvariantCulture))]);
         await _stream.WriteAsync(bytes, _stopping);
     }
@@ -186,13 +186,13 @@ public sealed class HostileResponse
     public async Task<BodyOutcome> WriteBodyAsync(int status, IEnumerable<ReadOnlyMemory<byte>> pieces, long? contentLength = null,
         TimeSpan pause = default, params (string Name, string Value)[] headers)
     {
-        bool chunked = contentLength is null;
+        var chunked = contentLength is null;
         await WriteHeadAsync(status, [.. headers, chunked ? ("Transfer-Encoding", "chunked") : ("Content-Length", contentLength!.Value.ToString(CultureInfo.InvariantCulture))]);
         long written = 0;
         BodyOutcome outcome;
         try
         {
-            foreach (ReadOnlyMemory<byte> piece in pieces)
+            foreach (var piece in pieces)
             {
                 if (chunked) await _stream.WriteAsync(Encoding.ASCII.GetBytes(piece.Length.ToString("X", CultureInfo.InvariantCulture) + "\r\n"), _stopping);
                 await _stream.WriteAsync(piece, _stopping);
@@ -217,8 +217,8 @@ public sealed class HostileResponse
     /// <summary><paramref name="prefix"/>, then <paramref name="repeated"/> until <paramref name="totalBytes"/> (about) have been produced; nothing is allocated up front.</summary>
     public static IEnumerable<ReadOnlyMemory<byte>> Repeat(string prefix, string repeated, long totalBytes)
     {
-        byte[] first = Encoding.UTF8.GetBytes(prefix);
-        byte[] piece = Encoding.UTF8.GetBytes(repeated);
+        var first = Encoding.UTF8.GetBytes(prefix);
+        var piece = Encoding.UTF8.GetBytes(repeated);
         yield return first;
         for (long produced = first.Length; produced < totalBytes; produced += piece.Length)
         {

@@ -166,14 +166,19 @@ public sealed class MetadataServer : IAsyncDisposable
                 case MetadataFault.CodeFailed:
                     await Json(context, 200, JsonSerializer.Serialize(new Dictionary<string, string>
                     {
-                        ["Code"] = "Failed", ["AccessKeyId"] = AccessKeyIdOf(doomed), ["AccessKeySecret"] = SecretOf(doomed),
-                        ["SecurityToken"] = TokenOf(doomed), ["Expiration"] = Format(_time.GetUtcNow().AddHours(6)),
+                        ["Code"] = "Failed",
+                        ["AccessKeyId"] = AccessKeyIdOf(doomed),
+                        ["AccessKeySecret"] = SecretOf(doomed),
+                        ["SecurityToken"] = TokenOf(doomed),
+                        ["Expiration"] = Format(_time.GetUtcNow().AddHours(6)),
                     }));
                     return;
                 case MetadataFault.MissingFields:
                     await Json(context, 200, JsonSerializer.Serialize(new Dictionary<string, string>
                     {
-                        ["Code"] = "Success", ["AccessKeyId"] = AccessKeyIdOf(doomed), ["AccessKeySecret"] = SecretOf(doomed),
+                        ["Code"] = "Success",
+                        ["AccessKeyId"] = AccessKeyIdOf(doomed),
+                        ["AccessKeySecret"] = SecretOf(doomed),
                         ["Expiration"] = Format(_time.GetUtcNow().AddHours(6)),
                     }));
                     return;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using FunctionCompute.StandIns.Otlp;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
-using FunctionCompute.StandIns.Otlp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -126,14 +126,16 @@ public sealed class OtlpReceiver : IAsyncDisposable
             var resource = Flatten(resourceSpans.Resource.Attributes);
             Collect(resourceSpans.Resource.Attributes);
             foreach (var scope in resourceSpans.ScopeSpans)
-            foreach (var span in scope.Spans)
             {
-                _strings.Enqueue(span.Name);
-                _strings.Enqueue(span.Status?.Message ?? "");
-                _strings.Enqueue(span.TraceState);
-                Collect(span.Attributes);
-                foreach (var item in span.Events) Collect(item.Attributes);
-                _spans.Enqueue(new ReceivedSpan(resource, scope.Scope.Name, span));
+                foreach (var span in scope.Spans)
+                {
+                    _strings.Enqueue(span.Name);
+                    _strings.Enqueue(span.Status?.Message ?? "");
+                    _strings.Enqueue(span.TraceState);
+                    Collect(span.Attributes);
+                    foreach (var item in span.Events) Collect(item.Attributes);
+                    _spans.Enqueue(new ReceivedSpan(resource, scope.Scope.Name, span));
+                }
             }
         }
     }
@@ -145,12 +147,14 @@ public sealed class OtlpReceiver : IAsyncDisposable
             var resource = Flatten(resourceMetrics.Resource.Attributes);
             Collect(resourceMetrics.Resource.Attributes);
             foreach (var scope in resourceMetrics.ScopeMetrics)
-            foreach (var metric in scope.Metrics)
             {
-                _strings.Enqueue(metric.Name);
-                foreach (var point in metric.Sum?.DataPoints ?? []) Collect(point.Attributes);
-                foreach (var point in metric.Histogram?.DataPoints ?? []) Collect(point.Attributes);
-                _metrics.Enqueue(new ReceivedMetric(resource, scope.Scope.Name, metric, export));
+                foreach (var metric in scope.Metrics)
+                {
+                    _strings.Enqueue(metric.Name);
+                    foreach (var point in metric.Sum?.DataPoints ?? []) Collect(point.Attributes);
+                    foreach (var point in metric.Histogram?.DataPoints ?? []) Collect(point.Attributes);
+                    _metrics.Enqueue(new ReceivedMetric(resource, scope.Scope.Name, metric, export));
+                }
             }
         }
     }

@@ -31,13 +31,13 @@ public sealed class CliParsingTests
     [Fact]
     public async Task EveryOptionSetsItsSetting()
     {
-        Run run = await RunAsync(["--port", "0", "--bucket", "one-bucket", "--bucket", "two-bucket", "--access-key-id", "STS.id", "--access-key-secret", "s3cr3t",
+        var run = await RunAsync(["--port", "0", "--bucket", "one-bucket", "--bucket", "two-bucket", "--access-key-id", "STS.id", "--access-key-secret", "s3cr3t",
             "--security-token", "tok", "--region", "cn-beijing", "--data-dir", "/tmp/oss-data", "--listen", "::1", "--quiet"]);
         Assert.Equal(0, run.ExitCode);
-        OssEmulatorOptions o = Assert.IsType<OssEmulatorOptions>(run.Options);
+        var o = Assert.IsType<OssEmulatorOptions>(run.Options);
         Assert.Equal(0, o.Port);
         Assert.Equal(["one-bucket", "two-bucket"], o.Buckets);
-        EmulatorCredential credential = Assert.Single(o.Credentials);
+        var credential = Assert.Single(o.Credentials);
         Assert.Equal(("STS.id", "s3cr3t", "tok"), (credential.AccessKeyId, credential.AccessKeySecret, credential.SecurityToken));
         Assert.Equal("cn-beijing", o.Region);
         Assert.Equal("/tmp/oss-data", o.DataDirectory);
@@ -49,8 +49,8 @@ public sealed class CliParsingTests
     [Fact]
     public async Task DefaultsArePort9100LoopbackCnHangzhouInMemoryAndLogging()
     {
-        Run run = await RunAsync(["--bucket", "b-1", "--access-key-id", "id", "--access-key-secret", "s"]);
-        OssEmulatorOptions o = Assert.IsType<OssEmulatorOptions>(run.Options);
+        var run = await RunAsync(["--bucket", "b-1", "--access-key-id", "id", "--access-key-secret", "s"]);
+        var o = Assert.IsType<OssEmulatorOptions>(run.Options);
         Assert.Equal((9100, "cn-hangzhou", (string?)null), (o.Port, o.Region, o.DataDirectory));
         Assert.Equal(IPAddress.Loopback, o.ListenAddress);
         Assert.False(run.Quiet);
@@ -61,15 +61,19 @@ public sealed class CliParsingTests
     {
         var env = new Dictionary<string, string>
         {
-            ["OSS_EMULATOR_PORT"] = "9200", ["OSS_EMULATOR_BUCKETS"] = " env-one , env-two ,", ["OSS_EMULATOR_ACCESS_KEY_ID"] = "STS.env",
-            ["OSS_EMULATOR_ACCESS_KEY_SECRET"] = "env-secret", ["OSS_EMULATOR_SECURITY_TOKEN"] = "env-token", ["OSS_EMULATOR_REGION"] = "eu-central-1",
+            ["OSS_EMULATOR_PORT"] = "9200",
+            ["OSS_EMULATOR_BUCKETS"] = " env-one , env-two ,",
+            ["OSS_EMULATOR_ACCESS_KEY_ID"] = "STS.env",
+            ["OSS_EMULATOR_ACCESS_KEY_SECRET"] = "env-secret",
+            ["OSS_EMULATOR_SECURITY_TOKEN"] = "env-token",
+            ["OSS_EMULATOR_REGION"] = "eu-central-1",
             ["OSS_EMULATOR_DATA_DIR"] = "/tmp/env-data",
         };
         Assert.Equal(EnvNames.Order(), env.Keys.Order());
-        OssEmulatorOptions o = Assert.IsType<OssEmulatorOptions>((await RunAsync([], env)).Options);
+        var o = Assert.IsType<OssEmulatorOptions>((await RunAsync([], env)).Options);
         Assert.Equal((9200, "eu-central-1", "/tmp/env-data"), (o.Port, o.Region, o.DataDirectory));
         Assert.Equal(["env-one", "env-two"], o.Buckets);
-        EmulatorCredential credential = Assert.Single(o.Credentials);
+        var credential = Assert.Single(o.Credentials);
         Assert.Equal(("STS.env", "env-secret", "env-token"), (credential.AccessKeyId, credential.AccessKeySecret, credential.SecurityToken));
     }
 
@@ -77,7 +81,7 @@ public sealed class CliParsingTests
     public async Task AnOptionWinsOverItsVariable()
     {
         var env = new Dictionary<string, string> { ["OSS_EMULATOR_PORT"] = "9200", ["OSS_EMULATOR_BUCKETS"] = "env-bucket", ["OSS_EMULATOR_REGION"] = "eu-central-1" };
-        OssEmulatorOptions o = Assert.IsType<OssEmulatorOptions>(
+        var o = Assert.IsType<OssEmulatorOptions>(
             (await RunAsync(["--port=9300", "--bucket", "cli-bucket", "--region", "cn-shanghai", "--access-key-id", "id", "--access-key-secret", "s"], env)).Options);
         Assert.Equal((9300, "cn-shanghai"), (o.Port, o.Region));
         Assert.Equal(["cli-bucket"], o.Buckets);
@@ -87,8 +91,8 @@ public sealed class CliParsingTests
     public async Task TheKeyIdAsAnOptionAndTheSecretAndTokenFromTheEnvironmentMakeOneCredentialAsScriptsRunShDoes()
     {
         var env = new Dictionary<string, string> { ["OSS_EMULATOR_ACCESS_KEY_SECRET"] = "from-env", ["OSS_EMULATOR_SECURITY_TOKEN"] = "token-env" };
-        OssEmulatorOptions o = Assert.IsType<OssEmulatorOptions>((await RunAsync(["--bucket", "ok-bucket", "--access-key-id", "STS.run"], env)).Options);
-        EmulatorCredential credential = Assert.Single(o.Credentials);
+        var o = Assert.IsType<OssEmulatorOptions>((await RunAsync(["--bucket", "ok-bucket", "--access-key-id", "STS.run"], env)).Options);
+        var credential = Assert.Single(o.Credentials);
         Assert.Equal(("STS.run", "from-env", "token-env"), (credential.AccessKeyId, credential.AccessKeySecret, credential.SecurityToken));
     }
 
@@ -106,10 +110,10 @@ public sealed class CliParsingTests
     [InlineData("--listen must be an IP address, not 'localhost'", "--bucket", "ok-bucket", "--access-key-id", "a", "--access-key-secret", "s", "--listen", "localhost")]
     public async Task UsageErrorsExitWith2AndSayWhatIsWrong(string expected, params string[] args)
     {
-        Run run = await RunAsync(args);
+        var run = await RunAsync(args);
         Assert.Equal(EmulatorCli.UsageError, run.ExitCode);
         Assert.Null(run.Options); // the server was not started
-        string error = run.Error.ToString();
+        var error = run.Error.ToString();
         Assert.StartsWith("oss-emulator: error: ", error);
         Assert.Contains(expected, error);
         Assert.Contains("Run 'oss-emulator --help' for usage.", error);
@@ -119,7 +123,7 @@ public sealed class CliParsingTests
     [Fact]
     public async Task AUsageErrorNeverEchoesTheSecret()
     {
-        Run run = await RunAsync(["--bucket", "ok-bucket", "--access-key-secret", "do-not-print-me"]);
+        var run = await RunAsync(["--bucket", "ok-bucket", "--access-key-secret", "do-not-print-me"]);
         Assert.Equal(EmulatorCli.UsageError, run.ExitCode);
         Assert.Contains("--access-key-secret was given without --access-key-id", run.Error.ToString());
         Assert.DoesNotContain("do-not-print-me", run.Error.ToString());
@@ -131,30 +135,30 @@ public sealed class CliParsingTests
     [InlineData("-?")]
     public async Task HelpListsEveryOptionWithItsVariableAndStartsNothing(string flag)
     {
-        Run run = await RunAsync([flag]);
+        var run = await RunAsync([flag]);
         Assert.Equal(0, run.ExitCode);
         Assert.Null(run.Options);
-        string help = run.Out.ToString();
-        foreach (string option in new[] { "--port", "--bucket", "--access-key-id", "--access-key-secret", "--security-token", "--credentials-file", "--region", "--data-dir", "--listen", "--quiet" })
+        var help = run.Out.ToString();
+        foreach (var option in new[] { "--port", "--bucket", "--access-key-id", "--access-key-secret", "--security-token", "--credentials-file", "--region", "--data-dir", "--listen", "--quiet" })
         {
             Assert.Contains(option, help);
         }
 
-        foreach (string name in EnvNames) Assert.Contains(name, help);
+        foreach (var name in EnvNames) Assert.Contains(name, help);
         Assert.Contains("/_emulator/faults", help);
     }
 
     [Fact]
     public async Task ACredentialsFileAddsItsEntries()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"oss-emulator-credentials-{Guid.NewGuid():N}.json");
+        var path = Path.Combine(Path.GetTempPath(), $"oss-emulator-credentials-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(path, """
             [{"accessKeyId": "AK-1", "accessKeySecret": "secret-1"},
              {"accessKeyId": "STS.2", "accessKeySecret": "secret-2", "securityToken": "token-2", "expiration": "2030-01-01T00:00:00Z"}]
             """);
         try
         {
-            OssEmulatorOptions o = Assert.IsType<OssEmulatorOptions>((await RunAsync(["--bucket", "ok-bucket", "--credentials-file", path])).Options);
+            var o = Assert.IsType<OssEmulatorOptions>((await RunAsync(["--bucket", "ok-bucket", "--credentials-file", path])).Options);
             Assert.Equal(["AK-1", "STS.2"], o.Credentials.Select(c => c.AccessKeyId));
             Assert.Equal("token-2", o.Credentials[1].SecurityToken);
             Assert.Equal(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), o.Credentials[1].Expiration);
@@ -168,11 +172,11 @@ public sealed class CliParsingTests
     [Fact]
     public async Task ABrokenCredentialsFileIsAUsageErrorThatDoesNotQuoteIt()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"oss-emulator-credentials-{Guid.NewGuid():N}.json");
+        var path = Path.Combine(Path.GetTempPath(), $"oss-emulator-credentials-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(path, """[{"accessKeyId": "AK-1", "accessKeySecret": "leaked-secret" """);
         try
         {
-            Run run = await RunAsync(["--bucket", "ok-bucket", "--credentials-file", path]);
+            var run = await RunAsync(["--bucket", "ok-bucket", "--credentials-file", path]);
             Assert.Equal(EmulatorCli.UsageError, run.ExitCode);
             Assert.Contains("is not a JSON array of credentials", run.Error.ToString());
             Assert.DoesNotContain("leaked-secret", run.Error.ToString());

@@ -15,13 +15,13 @@ public sealed partial class CliTests
     /// <summary>The built OssEmulator.dll: copied next to the tests by the ProjectReference, else in its own bin folder.</summary>
     private static string EmulatorDll()
     {
-        string local = Path.Combine(AppContext.BaseDirectory, "OssEmulator.dll");
+        var local = Path.Combine(AppContext.BaseDirectory, "OssEmulator.dll");
         if (File.Exists(local) && File.Exists(Path.Combine(AppContext.BaseDirectory, "OssEmulator.runtimeconfig.json"))) return local;
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        string configuration = dir.Parent!.Name; // bin/<Configuration>/net10.0/
+        var configuration = dir.Parent!.Name; // bin/<Configuration>/net10.0/
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FunctionCompute.slnx"))) dir = dir.Parent;
         Assert.NotNull(dir);
-        string built = Path.Combine(dir.FullName, "tools", "OssEmulator", "bin", configuration, "net10.0", "OssEmulator.dll");
+        var built = Path.Combine(dir.FullName, "tools", "OssEmulator", "bin", configuration, "net10.0", "OssEmulator.dll");
         Assert.True(File.Exists(built), $"OssEmulator.dll not found at {local} or {built}");
         return built;
     }
@@ -35,8 +35,8 @@ public sealed partial class CliTests
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(EmulatorDll());
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        foreach (string name in new[] { "OSS_EMULATOR_PORT", "OSS_EMULATOR_BUCKETS", "OSS_EMULATOR_ACCESS_KEY_ID", "OSS_EMULATOR_ACCESS_KEY_SECRET", "OSS_EMULATOR_SECURITY_TOKEN", "OSS_EMULATOR_REGION", "OSS_EMULATOR_DATA_DIR" })
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var name in new[] { "OSS_EMULATOR_PORT", "OSS_EMULATOR_BUCKETS", "OSS_EMULATOR_ACCESS_KEY_ID", "OSS_EMULATOR_ACCESS_KEY_SECRET", "OSS_EMULATOR_SECURITY_TOKEN", "OSS_EMULATOR_REGION", "OSS_EMULATOR_DATA_DIR" })
         {
             psi.Environment.Remove(name);
         }
@@ -56,7 +56,7 @@ public sealed partial class CliTests
             {
                 if (e.Data is null) return;
                 lock (_all) _all.AppendLine(e.Data);
-                Match m = ReadyLine().Match(e.Data);
+                var m = ReadyLine().Match(e.Data);
                 if (m.Success) Ready.TrySetResult(m);
             };
             p.ErrorDataReceived += (_, e) =>
@@ -78,18 +78,18 @@ public sealed partial class CliTests
     {
         const string secret = "cli-secret-Zq81";
         const string token = "cli-token-Hw42";
-        using Process p = Start(["--port", "0", "--bucket", "demo-bucket", "--bucket", "b2-bucket", "--access-key-id", "STS.cli", "--access-key-secret", secret,
+        using var p = Start(["--port", "0", "--bucket", "demo-bucket", "--bucket", "b2-bucket", "--access-key-id", "STS.cli", "--access-key-secret", secret,
             "--security-token", token, "--region", "cn-beijing"]);
         var output = new Output(p);
         try
         {
-            Match ready = await output.Ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var ready = await output.Ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal("cn-beijing", ready.Groups[3].Value);
             Assert.Equal("demo-bucket, b2-bucket", ready.Groups[4].Value);
             var client = new OssClient(new OssClientOptions { Endpoint = ready.Groups[1].Value, Region = "cn-beijing", UsePathStyle = true },
                 new StaticCredentialsProvider(new CloudCredentials("STS.cli", secret, token)));
             await client.PutObjectAsync("demo-bucket", "hello/world.txt", "from the test");
-            await using (GetObjectResult get = await client.GetObjectAsync("demo-bucket", "hello/world.txt"))
+            await using (var get = await client.GetObjectAsync("demo-bucket", "hello/world.txt"))
             {
                 Assert.Equal("from the test", Encoding.UTF8.GetString(await get.ReadAllAsync()));
             }
@@ -99,7 +99,7 @@ public sealed partial class CliTests
                 new StaticCredentialsProvider(new CloudCredentials("STS.cli", "wrong", token)));
             await AssertFailsAsync(() => bad.HeadObjectAsync("demo-bucket", "hello/world.txt"), 403, "SignatureDoesNotMatch");
 
-            using HttpResponseMessage health = await Http.GetAsync(ready.Groups[1].Value + "/_emulator/health");
+            using var health = await Http.GetAsync(ready.Groups[1].Value + "/_emulator/health");
             Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
             await Task.Delay(200); // let the request log lines arrive
             Assert.Contains("PutObject", output.Text);
@@ -118,7 +118,7 @@ public sealed partial class CliTests
     [Fact]
     public async Task EnvironmentVariables_ConfigureTheProcess()
     {
-        using Process p = Start(["--port", "0"], new Dictionary<string, string>
+        using var p = Start(["--port", "0"], new Dictionary<string, string>
         {
             ["OSS_EMULATOR_BUCKETS"] = "env-one, env-two",
             ["OSS_EMULATOR_ACCESS_KEY_ID"] = "AKID-env",
@@ -127,7 +127,7 @@ public sealed partial class CliTests
         var output = new Output(p);
         try
         {
-            Match ready = await output.Ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var ready = await output.Ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal("cn-hangzhou", ready.Groups[3].Value);
             Assert.Equal("env-one, env-two", ready.Groups[4].Value);
             var client = new OssClient(new OssClientOptions { Endpoint = ready.Groups[1].Value, Region = "cn-hangzhou", UsePathStyle = true },
@@ -152,7 +152,7 @@ public sealed partial class CliTests
     [InlineData("unknown argument", "--bucket", "ok-bucket", "--access-key-id", "a", "--access-key-secret", "s", "--frobnicate")]
     public async Task BadArguments_ExitWithCode2AndAClearMessage(string expectedInMessage, params string[] args)
     {
-        using Process p = Start(args);
+        using var p = Start(args);
         var output = new Output(p);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await p.WaitForExitAsync(timeout.Token);

@@ -25,7 +25,7 @@ public sealed class FaultTests : IAsyncLifetime
         _emu.Faults.FailNext("PutObject", times: 2);
         await _client.PutObjectAsync(Bucket, "retry.txt", "v");
 
-        IReadOnlyList<OssRequestRecord> puts = _emu.RequestsFor("PutObject");
+        var puts = _emu.RequestsFor("PutObject");
         Assert.Equal([503, 503, 200], puts.Select(p => p.StatusCode));
         Assert.Equal(["ServiceUnavailable", "ServiceUnavailable", null], puts.Select(p => p.ErrorCode));
         Assert.Equal("v", Encoding.UTF8.GetString(_emu.Objects.ReadAllBytes(Bucket, "retry.txt")));
@@ -38,11 +38,11 @@ public sealed class FaultTests : IAsyncLifetime
     {
         _emu.Faults.FailNext("GetObject", times: 0, statusCode: 500);
         await _client.PutObjectAsync(Bucket, "k", "v");
-        OssException e = await AssertFailsAsync(() => _client.GetObjectAsync(Bucket, "k"), 500, "InternalError");
+        var e = await AssertFailsAsync(() => _client.GetObjectAsync(Bucket, "k"), 500, "InternalError");
         Assert.Equal(3, _emu.RequestsFor("GetObject").Count); // 1 + MaxRetries (2)
         Assert.Single(_emu.Faults.Pending); // unlimited until cleared
         _emu.Faults.Clear();
-        await using GetObjectResult ok = await _client.GetObjectAsync(Bucket, "k");
+        await using var ok = await _client.GetObjectAsync(Bucket, "k");
         Assert.Equal("v", Encoding.UTF8.GetString(await ok.ReadAllAsync()));
         Assert.Contains("Injected", e.ErrorMessage);
     }
@@ -53,7 +53,7 @@ public sealed class FaultTests : IAsyncLifetime
         _emu.Faults.ResetNext("PutObject");
         _emu.Faults.ResetNext("GetObject");
         await _client.PutObjectAsync(Bucket, "reset.bin", Bytes(50_000));
-        await using (GetObjectResult get = await _client.GetObjectAsync(Bucket, "reset.bin"))
+        await using (var get = await _client.GetObjectAsync(Bucket, "reset.bin"))
         {
             Assert.Equal(Bytes(50_000), await get.ReadAllAsync());
         }
@@ -66,11 +66,11 @@ public sealed class FaultTests : IAsyncLifetime
     [Fact]
     public async Task WrongCrcOnDownload_IsOssIntegrityException()
     {
-        byte[] data = Bytes(10_000);
+        var data = Bytes(10_000);
         await _client.PutObjectAsync(Bucket, "crc.bin", data);
         _emu.Faults.CorruptCrc64Next("GetObject");
-        await using GetObjectResult get = await _client.GetObjectAsync(Bucket, "crc.bin");
-        OssIntegrityException e = await Assert.ThrowsAsync<OssIntegrityException>(() => get.ReadAllAsync());
+        await using var get = await _client.GetObjectAsync(Bucket, "crc.bin");
+        var e = await Assert.ThrowsAsync<OssIntegrityException>(() => get.ReadAllAsync());
         Assert.Equal(Crc(data), e.ActualCrc64);
         Assert.Equal(Crc(data) ^ 1UL, e.ExpectedCrc64);
         Assert.False(string.IsNullOrEmpty(e.RequestId));
@@ -80,7 +80,7 @@ public sealed class FaultTests : IAsyncLifetime
     public async Task WrongCrcOnUpload_IsDetectedAndRetried()
     {
         _emu.Faults.CorruptCrc64Next("PutObject", crc64: 42);
-        PutObjectResult put = await _client.PutObjectAsync(Bucket, "up.bin", Bytes(1000));
+        var put = await _client.PutObjectAsync(Bucket, "up.bin", Bytes(1000));
         Assert.Equal(Crc(Bytes(1000)), put.Crc64);
         Assert.Equal(2, _emu.RequestsFor("PutObject").Count);
         Assert.Equal("CorruptCrc64", _emu.RequestsFor("PutObject")[0].Fault);
@@ -89,7 +89,7 @@ public sealed class FaultTests : IAsyncLifetime
     [Fact]
     public async Task SlowAnswer_TimesOutAndIsRetried()
     {
-        OssClient client = Client(_emu, configure: o => o.RequestTimeout = TimeSpan.FromMilliseconds(500));
+        var client = Client(_emu, configure: o => o.RequestTimeout = TimeSpan.FromMilliseconds(500));
         _emu.Faults.DelayNext(TimeSpan.FromSeconds(3), "PutObject");
         await client.PutObjectAsync(Bucket, "slow.txt", "v");
         Assert.Equal("v", Encoding.UTF8.GetString(_emu.Objects.ReadAllBytes(Bucket, "slow.txt")));
@@ -100,7 +100,7 @@ public sealed class FaultTests : IAsyncLifetime
     [Fact]
     public async Task InjectedSkew_TeachesTheClientTheServerTime()
     {
-        DateTimeOffset serverTime = DateTimeOffset.UtcNow.AddMinutes(5);
+        var serverTime = DateTimeOffset.UtcNow.AddMinutes(5);
         _emu.Faults.SkewNext(serverTime, "PutObject");
         await _client.PutObjectAsync(Bucket, "skew.txt", "v");
         Assert.Equal([403, 200], _emu.RequestsFor("PutObject").Select(r => r.StatusCode));
@@ -110,7 +110,7 @@ public sealed class FaultTests : IAsyncLifetime
     [Fact]
     public async Task KeyPattern_OnlyAffectsMatchingKeys()
     {
-        OssClient noRetry = Client(_emu, configure: o => o.MaxRetries = 0);
+        var noRetry = Client(_emu, configure: o => o.MaxRetries = 0);
         _emu.Faults.FailNext(keyPattern: "logs/*.txt", times: 0, statusCode: 500);
         await noRetry.PutObjectAsync(Bucket, "data/x.txt", "ok");
         await noRetry.PutObjectAsync(Bucket, "logs/x.bin", "ok");
@@ -122,66 +122,66 @@ public sealed class FaultTests : IAsyncLifetime
     [Fact]
     public async Task AdminApi_ScriptsFaultsOverHttp()
     {
-        using (HttpResponseMessage health = await Http.GetAsync(_emu.Endpoint + "/_emulator/health"))
+        using (var health = await Http.GetAsync(_emu.Endpoint + "/_emulator/health"))
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-            string json = await health.Content.ReadAsStringAsync();
+            var json = await health.Content.ReadAsStringAsync();
             Assert.Contains("\"status\":\"ok\"", json);
             Assert.Contains(Bucket, json);
         }
 
-        string fault = """{"action":"error","statusCode":503,"code":"SlowDown","operation":"GetObject","times":1}""";
-        using (HttpResponseMessage post = await Http.PostAsync(_emu.Endpoint + "/_emulator/faults", new StringContent(fault, Encoding.UTF8, "application/json")))
+        var fault = """{"action":"error","statusCode":503,"code":"SlowDown","operation":"GetObject","times":1}""";
+        using (var post = await Http.PostAsync(_emu.Endpoint + "/_emulator/faults", new StringContent(fault, Encoding.UTF8, "application/json")))
         {
             Assert.Equal(HttpStatusCode.Created, post.StatusCode);
         }
 
-        string reset = """[{"action":"resetConnection","method":"PUT","keyPattern":"admin/*"},{"action":"corruptCrc64","operation":"HeadObject","crc64":7}]""";
-        using (HttpResponseMessage post = await Http.PostAsync(_emu.Endpoint + "/_emulator/faults", new StringContent(reset, Encoding.UTF8, "application/json")))
+        var reset = """[{"action":"resetConnection","method":"PUT","keyPattern":"admin/*"},{"action":"corruptCrc64","operation":"HeadObject","crc64":7}]""";
+        using (var post = await Http.PostAsync(_emu.Endpoint + "/_emulator/faults", new StringContent(reset, Encoding.UTF8, "application/json")))
         {
             Assert.Equal(HttpStatusCode.Created, post.StatusCode);
         }
 
         Assert.Equal(3, _emu.Faults.Pending.Count);
-        OssClient noRetry = Client(_emu, configure: o => o.MaxRetries = 0);
+        var noRetry = Client(_emu, configure: o => o.MaxRetries = 0);
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => noRetry.PutObjectAsync(Bucket, "admin/x", "v"));
         await noRetry.PutObjectAsync(Bucket, "admin/x", "v");
         await AssertFailsAsync(() => noRetry.GetObjectAsync(Bucket, "admin/x"), 503, "SlowDown");
         Assert.Equal(7UL, (await noRetry.HeadObjectAsync(Bucket, "admin/x")).Crc64);
         Assert.Empty(_emu.Faults.Pending);
 
-        using (HttpResponseMessage bad = await Http.PostAsync(_emu.Endpoint + "/_emulator/faults", new StringContent("{not json", Encoding.UTF8, "application/json")))
+        using (var bad = await Http.PostAsync(_emu.Endpoint + "/_emulator/faults", new StringContent("{not json", Encoding.UTF8, "application/json")))
         {
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         }
 
-        using (HttpResponseMessage post = await Http.PostAsync(_emu.Endpoint + "/_emulator/faults", new StringContent(fault, Encoding.UTF8, "application/json")))
+        using (var post = await Http.PostAsync(_emu.Endpoint + "/_emulator/faults", new StringContent(fault, Encoding.UTF8, "application/json")))
         {
             Assert.Equal(HttpStatusCode.Created, post.StatusCode);
         }
 
-        using (HttpResponseMessage list = await Http.GetAsync(_emu.Endpoint + "/_emulator/faults"))
+        using (var list = await Http.GetAsync(_emu.Endpoint + "/_emulator/faults"))
         {
             Assert.Contains("\"code\":\"SlowDown\"", await list.Content.ReadAsStringAsync());
         }
 
-        using (HttpResponseMessage clear = await Http.DeleteAsync(_emu.Endpoint + "/_emulator/faults"))
+        using (var clear = await Http.DeleteAsync(_emu.Endpoint + "/_emulator/faults"))
         {
             Assert.Equal(HttpStatusCode.NoContent, clear.StatusCode);
         }
 
         Assert.Empty(_emu.Faults.Pending);
-        using (HttpResponseMessage requests = await Http.GetAsync(_emu.Endpoint + "/_emulator/requests"))
+        using (var requests = await Http.GetAsync(_emu.Endpoint + "/_emulator/requests"))
         {
-            string json = await requests.Content.ReadAsStringAsync();
+            var json = await requests.Content.ReadAsStringAsync();
             Assert.Contains("\"operation\":\"PutObject\"", json);
             Assert.Contains("\"fault\":\"ResetConnection\"", json);
             Assert.DoesNotContain(Main.AccessKeySecret, json);
         }
 
         // Admin paths are not OSS paths: no OSS XML, no request record.
-        int before = _emu.Requests.Count;
-        using (HttpResponseMessage unknown = await Http.GetAsync(_emu.Endpoint + "/_emulator/nothing"))
+        var before = _emu.Requests.Count;
+        using (var unknown = await Http.GetAsync(_emu.Endpoint + "/_emulator/nothing"))
         {
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
             Assert.Null(Header(unknown, "x-oss-request-id"));

@@ -20,18 +20,18 @@ public sealed class ListTests : IAsyncLifetime
 
     private async Task PutAllAsync(params string[] keys)
     {
-        foreach (string k in keys) await _client.PutObjectAsync(Bucket, k, "v:" + k);
+        foreach (var k in keys) await _client.PutObjectAsync(Bucket, k, "v:" + k);
     }
 
     [Fact]
     public async Task Paging_FollowsContinuationTokens()
     {
-        string[] keys = Enumerable.Range(0, 25).Select(i => $"page/k{i:D2}").ToArray();
+        var keys = Enumerable.Range(0, 25).Select(i => $"page/k{i:D2}").ToArray();
         await PutAllAsync(keys);
         await _client.PutObjectAsync(OtherBucket, "page/elsewhere", "x");
         _emu.ClearRequests();
 
-        ListObjectsV2Page first = await _client.ListObjectsV2Async(Bucket, new ListObjectsV2Options { Prefix = "page/", MaxKeys = 10 });
+        var first = await _client.ListObjectsV2Async(Bucket, new ListObjectsV2Options { Prefix = "page/", MaxKeys = 10 });
         Assert.True(first.IsTruncated);
         Assert.Equal(10, first.KeyCount);
         Assert.Equal(keys[..10], first.Objects.Select(o => o.Key));
@@ -51,12 +51,12 @@ public sealed class ListTests : IAsyncLifetime
     {
         await PutAllAsync("a/1", "a/2", "a/b/3", "b/4", "c");
 
-        ListObjectsV2Page root = await _client.ListObjectsV2Async(Bucket, new ListObjectsV2Options { Delimiter = "/" });
+        var root = await _client.ListObjectsV2Async(Bucket, new ListObjectsV2Options { Delimiter = "/" });
         Assert.Equal(["c"], root.Objects.Select(o => o.Key));
         Assert.Equal(["a/", "b/"], root.CommonPrefixes);
         Assert.Equal(3, root.KeyCount);
 
-        ListObjectsV2Page a = await _client.ListObjectsV2Async(Bucket, new ListObjectsV2Options { Prefix = "a/", Delimiter = "/" });
+        var a = await _client.ListObjectsV2Async(Bucket, new ListObjectsV2Options { Prefix = "a/", Delimiter = "/" });
         Assert.Equal(["a/1", "a/2"], a.Objects.Select(o => o.Key));
         Assert.Equal(["a/b/"], a.CommonPrefixes);
 
@@ -69,7 +69,7 @@ public sealed class ListTests : IAsyncLifetime
 
         Assert.Equal(["a/", "b/", "c"], entries);
 
-        ListObjectsV2Page after = await _client.ListObjectsV2Async(Bucket, new ListObjectsV2Options { StartAfter = "a/2" });
+        var after = await _client.ListObjectsV2Async(Bucket, new ListObjectsV2Options { StartAfter = "a/2" });
         Assert.Equal(["a/b/3", "b/4", "c"], after.Objects.Select(o => o.Key));
     }
 
@@ -82,11 +82,11 @@ public sealed class ListTests : IAsyncLifetime
         await foreach (var o in _client.ListObjectsAsync(Bucket, new ListObjectsV2Options { MaxKeys = 3 })) listed.Add(o.Key);
 
         // OSS orders by UTF-8 bytes: U+E000 (EE 80 80) sorts before U+1F600 (F0 9F 98 80), unlike UTF-16 ordinal order.
-        string[] expected = keys.OrderBy(k => System.Text.Encoding.UTF8.GetBytes(k), Comparer<byte[]>.Create((x, y) => x.AsSpan().SequenceCompareTo(y))).ToArray();
+        var expected = keys.OrderBy(k => System.Text.Encoding.UTF8.GetBytes(k), Comparer<byte[]>.Create((x, y) => x.AsSpan().SequenceCompareTo(y))).ToArray();
         Assert.Equal(expected, listed);
         Assert.True(Array.IndexOf(expected, "\uE000private.txt") > Array.IndexOf(expected, "ü/ñ.txt"));
 
-        ListObjectsV2Page prefixed = await _client.ListObjectsV2Async(Bucket, new ListObjectsV2Options { Prefix = "ü/" });
+        var prefixed = await _client.ListObjectsV2Async(Bucket, new ListObjectsV2Options { Prefix = "ü/" });
         Assert.Equal(["ü/ñ.txt"], prefixed.Objects.Select(o => o.Key));
     }
 
@@ -94,15 +94,15 @@ public sealed class ListTests : IAsyncLifetime
     public async Task RawListing_EncodingTypeUrlEncodesKeys_OtherwiseXmlEscapes()
     {
         await PutAllAsync("sp ace/+.txt");
-        using HttpResponseMessage encoded = await SendRawAsync(_emu, "GET", Bucket, null, [Q("list-type", "2"), Q("encoding-type", "url"), Q("fetch-owner", "true")]);
+        using var encoded = await SendRawAsync(_emu, "GET", Bucket, null, [Q("list-type", "2"), Q("encoding-type", "url"), Q("fetch-owner", "true")]);
         Assert.Equal(HttpStatusCode.OK, encoded.StatusCode);
-        XElement doc = XElement.Parse(await encoded.Content.ReadAsStringAsync());
+        var doc = XElement.Parse(await encoded.Content.ReadAsStringAsync());
         Assert.Equal("url", doc.Element("EncodingType")!.Value);
         Assert.Equal("sp%20ace%2F%2B.txt", doc.Element("Contents")!.Element("Key")!.Value);
         Assert.Equal(Main.AccessKeyId, doc.Element("Contents")!.Element("Owner")!.Element("ID")!.Value);
 
-        using HttpResponseMessage plain = await SendRawAsync(_emu, "GET", Bucket, null, [Q("list-type", "2")]);
-        XElement doc2 = XElement.Parse(await plain.Content.ReadAsStringAsync());
+        using var plain = await SendRawAsync(_emu, "GET", Bucket, null, [Q("list-type", "2")]);
+        var doc2 = XElement.Parse(await plain.Content.ReadAsStringAsync());
         Assert.Null(doc2.Element("EncodingType"));
         Assert.Equal("sp ace/+.txt", doc2.Element("Contents")!.Element("Key")!.Value);
         Assert.Equal("100", doc2.Element("MaxKeys")!.Value);
@@ -116,7 +116,7 @@ public sealed class ListTests : IAsyncLifetime
     [InlineData("continuation-token", "!!not-a-token!!")]
     public async Task InvalidListArguments_AreInvalidArgument(string name, string value)
     {
-        using HttpResponseMessage r = await SendRawAsync(_emu, "GET", Bucket, null, [Q("list-type", "2"), Q(name, value)]);
+        using var r = await SendRawAsync(_emu, "GET", Bucket, null, [Q("list-type", "2"), Q(name, value)]);
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Equal("InvalidArgument", (await ErrorXmlAsync(r)).Element("Code")!.Value);
     }

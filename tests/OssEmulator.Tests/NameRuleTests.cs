@@ -11,8 +11,8 @@ public sealed class NameRuleTests
     [InlineData("\\leading-backslash")]
     public async Task AKeyStartingWithASlashIsInvalidObjectName(string key)
     {
-        await using OssEmulatorServer emu = await StartAsync();
-        using HttpResponseMessage r = await SendRawAsync(emu, "PUT", Bucket, key, body: [1]);
+        await using var emu = await StartAsync();
+        using var r = await SendRawAsync(emu, "PUT", Bucket, key, body: [1]);
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Equal("InvalidObjectName", (await ErrorXmlAsync(r)).Element("Code")?.Value);
         Assert.Equal(0, emu.Objects.Count);
@@ -21,10 +21,10 @@ public sealed class NameRuleTests
     [Fact]
     public async Task KeysUpTo1023Utf8BytesAreStoredLongerOnesAreInvalidObjectName()
     {
-        await using OssEmulatorServer emu = await StartAsync();
-        using HttpResponseMessage longest = await SendRawAsync(emu, "PUT", Bucket, new string('中', 341), body: [1]);
+        await using var emu = await StartAsync();
+        using var longest = await SendRawAsync(emu, "PUT", Bucket, new string('中', 341), body: [1]);
         Assert.Equal(HttpStatusCode.OK, longest.StatusCode);
-        using HttpResponseMessage over = await SendRawAsync(emu, "PUT", Bucket, new string('中', 342), body: [1]);
+        using var over = await SendRawAsync(emu, "PUT", Bucket, new string('中', 342), body: [1]);
         Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
         Assert.Equal("InvalidObjectName", (await ErrorXmlAsync(over)).Element("Code")?.Value);
     }

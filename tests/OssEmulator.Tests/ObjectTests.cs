@@ -22,7 +22,7 @@ public sealed class ObjectTests : IAsyncLifetime
     [Fact]
     public async Task PutBytes_WithMetadataAclStorageClass_IsStoredAndReturnedByHeadAndGet()
     {
-        byte[] data = Encoding.UTF8.GetBytes("hello");
+        var data = Encoding.UTF8.GetBytes("hello");
         var options = new PutObjectOptions
         {
             ContentType = "text/plain",
@@ -34,12 +34,12 @@ public sealed class ObjectTests : IAsyncLifetime
         options.Metadata["author"] = "alice";
         options.Metadata["Project"] = "X-1";
 
-        PutObjectResult put = await _client.PutObjectAsync(Bucket, "docs/hello.txt", data, options);
+        var put = await _client.PutObjectAsync(Bucket, "docs/hello.txt", data, options);
 
         Assert.Equal(Md5ETag(data), put.ETag);
         Assert.Equal(11177612005948864433UL, put.Crc64); // oss.md §6 vector for "hello"
         Assert.False(string.IsNullOrEmpty(put.RequestId));
-        OssStoredObject stored = _emu.Objects.Get(Bucket, "docs/hello.txt")!;
+        var stored = _emu.Objects.Get(Bucket, "docs/hello.txt")!;
         Assert.Equal("public-read", stored.Acl);
         Assert.Equal("IA", stored.StorageClass);
         Assert.Equal("alice", stored.UserMetadata["author"]);
@@ -47,7 +47,7 @@ public sealed class ObjectTests : IAsyncLifetime
         Assert.Equal(Main.AccessKeyId, stored.WrittenBy);
         Assert.Equal("Normal", stored.ObjectType);
 
-        ObjectMetadata head = await _client.HeadObjectAsync(Bucket, "docs/hello.txt");
+        var head = await _client.HeadObjectAsync(Bucket, "docs/hello.txt");
         Assert.Equal(5, head.ContentLength);
         Assert.Equal("text/plain", head.ContentType);
         Assert.Equal(put.ETag, head.ETag);
@@ -62,7 +62,7 @@ public sealed class ObjectTests : IAsyncLifetime
         Assert.InRange(head.LastModified!.Value, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.False(string.IsNullOrEmpty(head.RequestId));
 
-        await using GetObjectResult get = await _client.GetObjectAsync(Bucket, "docs/hello.txt");
+        await using var get = await _client.GetObjectAsync(Bucket, "docs/hello.txt");
         Assert.Equal(data, await get.ReadAllAsync());
         Assert.False(get.IsPartial);
         Assert.Equal("alice", get.Metadata.UserMetadata["author"]);
@@ -79,9 +79,9 @@ public sealed class ObjectTests : IAsyncLifetime
             Assert.Equal("grüße – 你好", Encoding.UTF8.GetString(await get.ReadAllAsync()));
         }
 
-        byte[] data = Bytes(300 * 1024);
+        var data = Bytes(300 * 1024);
         using var stream = new MemoryStream(data);
-        PutObjectResult put = await _client.PutObjectAsync(Bucket, "bin/stream.bin", stream, new PutObjectOptions { ContentType = "application/x-test" });
+        var put = await _client.PutObjectAsync(Bucket, "bin/stream.bin", stream, new PutObjectOptions { ContentType = "application/x-test" });
         Assert.Equal(0, put.PartCount);
         Assert.Equal(Crc(data), put.Crc64);
         Assert.Equal(data, _emu.Objects.ReadAllBytes(Bucket, "bin/stream.bin"));
@@ -103,13 +103,13 @@ public sealed class ObjectTests : IAsyncLifetime
     [Fact]
     public async Task RangedGets_Return206WithContentRange_AndUnsatisfiableIs416()
     {
-        byte[] data = Bytes(1000);
+        var data = Bytes(1000);
         await _client.PutObjectAsync(Bucket, "range.bin", data);
 
         async Task<(byte[] Body, GetObjectResult R)> Get(OssByteRange range)
         {
-            GetObjectResult r = await _client.GetObjectAsync(Bucket, "range.bin", new GetObjectOptions { Range = range });
-            byte[] body = await r.ReadAllAsync();
+            var r = await _client.GetObjectAsync(Bucket, "range.bin", new GetObjectOptions { Range = range });
+            var body = await r.ReadAllAsync();
             await r.DisposeAsync();
             return (body, r);
         }
@@ -126,11 +126,11 @@ public sealed class ObjectTests : IAsyncLifetime
         await AssertFailsAsync(() => _client.GetObjectAsync(Bucket, "range.bin", new GetObjectOptions { Range = OssByteRange.StartingAt(1000) }), 416, "InvalidRange");
 
         // Without x-oss-range-behavior: standard, OSS ignores an unsatisfiable range and returns the whole object.
-        using HttpResponseMessage raw = await SendRawAsync(_emu, "GET", Bucket, "range.bin", headers: [H("Range", "bytes=5000-6000")]);
+        using var raw = await SendRawAsync(_emu, "GET", Bucket, "range.bin", headers: [H("Range", "bytes=5000-6000")]);
         Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
         Assert.Equal(data, await raw.Content.ReadAsByteArrayAsync());
 
-        using HttpResponseMessage partial = await SendRawAsync(_emu, "GET", Bucket, "range.bin", headers: [H("Range", "bytes=0-3")]);
+        using var partial = await SendRawAsync(_emu, "GET", Bucket, "range.bin", headers: [H("Range", "bytes=0-3")]);
         Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
         Assert.Equal("bytes 0-3/1000", partial.Content.Headers.ContentRange!.ToString());
         Assert.Equal(Crc(data).ToString(), Header(partial, "x-oss-hash-crc64ecma")); // always the whole object's CRC
@@ -139,20 +139,20 @@ public sealed class ObjectTests : IAsyncLifetime
     [Fact]
     public async Task MissingKey_GetHasXmlBody_HeadHasNoBodyButXOssErr()
     {
-        OssException e = await AssertFailsAsync(() => _client.HeadObjectAsync(Bucket, "nope.txt"), 404, "NoSuchKey");
+        var e = await AssertFailsAsync(() => _client.HeadObjectAsync(Bucket, "nope.txt"), 404, "NoSuchKey");
         Assert.Equal("0026-00000001", e.Ec);
         await AssertFailsAsync(() => _client.GetObjectAsync(Bucket, "nope.txt"), 404, "NoSuchKey");
 
-        using HttpResponseMessage head = await SendRawAsync(_emu, "HEAD", Bucket, "nope.txt");
+        using var head = await SendRawAsync(_emu, "HEAD", Bucket, "nope.txt");
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
-        XElement err = XElement.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(Header(head, "x-oss-err")!)));
+        var err = XElement.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(Header(head, "x-oss-err")!)));
         Assert.Equal("NoSuchKey", err.Element("Code")!.Value);
         Assert.Equal(Header(head, "x-oss-request-id"), err.Element("RequestId")!.Value);
         Assert.Equal("0026-00000001", Header(head, "x-oss-ec"));
 
-        using HttpResponseMessage get = await SendRawAsync(_emu, "GET", Bucket, "nope.txt");
-        XElement body = await ErrorXmlAsync(get);
+        using var get = await SendRawAsync(_emu, "GET", Bucket, "nope.txt");
+        var body = await ErrorXmlAsync(get);
         Assert.Equal("NoSuchKey", body.Element("Code")!.Value);
         Assert.Equal("0026-00000001", body.Element("EC")!.Value);
         Assert.NotNull(body.Element("HostId"));
@@ -162,13 +162,13 @@ public sealed class ObjectTests : IAsyncLifetime
     public async Task Delete_Is204AndIdempotent()
     {
         await _client.PutObjectAsync(Bucket, "del/me.txt", "x");
-        using (HttpResponseMessage first = await SendRawAsync(_emu, "DELETE", Bucket, "del/me.txt"))
+        using (var first = await SendRawAsync(_emu, "DELETE", Bucket, "del/me.txt"))
         {
             Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
             Assert.False(string.IsNullOrEmpty(Header(first, "x-oss-request-id")));
         }
 
-        using (HttpResponseMessage second = await SendRawAsync(_emu, "DELETE", Bucket, "del/me.txt"))
+        using (var second = await SendRawAsync(_emu, "DELETE", Bucket, "del/me.txt"))
         {
             Assert.Equal(HttpStatusCode.NoContent, second.StatusCode);
         }
@@ -187,7 +187,7 @@ public sealed class ObjectTests : IAsyncLifetime
     {
         await _client.PutObjectAsync(Bucket, key, key);
         Assert.Equal(key, Encoding.UTF8.GetString(_emu.Objects.ReadAllBytes(Bucket, key)));
-        await using (GetObjectResult get = await _client.GetObjectAsync(Bucket, key))
+        await using (var get = await _client.GetObjectAsync(Bucket, key))
         {
             Assert.Equal(key, Encoding.UTF8.GetString(await get.ReadAllAsync()));
         }
@@ -200,9 +200,9 @@ public sealed class ObjectTests : IAsyncLifetime
     [Fact]
     public async Task GetResponse_CarriesOssHeaders()
     {
-        byte[] data = Bytes(64);
+        var data = Bytes(64);
         await _client.PutObjectAsync(Bucket, "h.bin", data);
-        using HttpResponseMessage r = await SendRawAsync(_emu, "GET", Bucket, "h.bin");
+        using var r = await SendRawAsync(_emu, "GET", Bucket, "h.bin");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Equal(64, r.Content.Headers.ContentLength);
         Assert.NotNull(r.Content.Headers.LastModified);

@@ -16,14 +16,14 @@ public sealed class ScaleTests(ITestOutputHelper output)
         var creds = Enumerable.Range(0, 64).Select(i => i % 2 == 0
             ? new CloudCredentials($"AKID-{i:D2}", $"secret-{i:D2}-{Guid.NewGuid():N}")
             : new CloudCredentials($"STS.key-{i:D2}", $"secret-{i:D2}-{Guid.NewGuid():N}", $"token-{i:D2}-{Guid.NewGuid():N}")).ToList();
-        await using OssEmulatorServer emu = await StartAsync(o =>
+        await using var emu = await StartAsync(o =>
         {
             foreach (var c in creds) o.Credentials.Add(new EmulatorCredential(c.AccessKeyId, c.AccessKeySecret, c.SecurityToken));
         });
-        OssClient client = Client(emu, new CloudCredentials("AKID-nobody", "unused")); // every call overrides it
+        var client = Client(emu, new CloudCredentials("AKID-nobody", "unused")); // every call overrides it
 
         using var start = new ManualResetEventSlim();
-        Task[] puts = creds.Select((c, i) => Task.Run(async () =>
+        var puts = creds.Select((c, i) => Task.Run(async () =>
         {
             start.Wait();
             var options = new PutObjectOptions { Credentials = c };
@@ -34,9 +34,9 @@ public sealed class ScaleTests(ITestOutputHelper output)
         await Task.WhenAll(puts);
 
         Assert.Equal(64, emu.Objects.Count);
-        for (int i = 0; i < 64; i++)
+        for (var i = 0; i < 64; i++)
         {
-            OssStoredObject obj = emu.Objects.Get(Bucket, $"tenant/{i:D2}.bin")!;
+            var obj = emu.Objects.Get(Bucket, $"tenant/{i:D2}.bin")!;
             Assert.Equal(creds[i].AccessKeyId, obj.WrittenBy);
             Assert.Equal(Bytes(4096 + i, seed: i), emu.Objects.ReadAllBytes(Bucket, obj.Key));
             Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), obj.UserMetadata["index"]);
@@ -54,15 +54,15 @@ public sealed class ScaleTests(ITestOutputHelper output)
     public async Task TwoHundredMegabytes_FromANonSeekableStream_GoMultipart_WithBoundedMemory()
     {
         const long size = 200L * 1024 * 1024;
-        await using OssEmulatorServer emu = await StartAsync();
-        OssClient client = Client(emu);
+        await using var emu = await StartAsync();
+        var client = Client(emu);
 
-        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         using var source = new GeneratedStream(size);
-        PutObjectResult put = await client.PutObjectAsync(Bucket, "big/200mb.bin", source);
-        long uploadAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var put = await client.PutObjectAsync(Bucket, "big/200mb.bin", source);
+        var uploadAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
-        int expectedParts = (int)(size / (8 * 1024 * 1024));
+        var expectedParts = (int)(size / (8 * 1024 * 1024));
         Assert.Equal(expectedParts, put.PartCount);
         Assert.Equal(expectedParts, emu.RequestsFor("UploadPart").Count(r => r.StatusCode == 200));
         Assert.Single(emu.RequestsFor("InitiateMultipartUpload"));
@@ -71,7 +71,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
         Assert.EndsWith($"-{expectedParts}\"", put.ETag);
         Assert.Equal(source.Crc64, put.Crc64);
 
-        OssStoredObject stored = emu.Objects.Get(Bucket, "big/200mb.bin")!;
+        var stored = emu.Objects.Get(Bucket, "big/200mb.bin")!;
         Assert.Equal(size, stored.Size);
         Assert.Equal(source.Crc64, stored.Crc64);
 
@@ -80,10 +80,10 @@ public sealed class ScaleTests(ITestOutputHelper output)
         Assert.True(uploadAllocated < size * 3 / 4, $"upload allocated {uploadAllocated / (1024 * 1024)} MB");
 
         // Stream it back: SHA-256 and CRC-64 of what arrives must match what was generated.
-        long getBefore = GC.GetTotalAllocatedBytes(precise: true);
-        await using GetObjectResult get = await client.GetObjectAsync(Bucket, "big/200mb.bin");
+        var getBefore = GC.GetTotalAllocatedBytes(precise: true);
+        await using var get = await client.GetObjectAsync(Bucket, "big/200mb.bin");
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = new byte[256 * 1024];
+        var buffer = new byte[256 * 1024];
         ulong crc = 0;
         long total = 0;
         int n;
@@ -94,7 +94,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
             total += n;
         }
 
-        long getAllocated = GC.GetTotalAllocatedBytes(precise: true) - getBefore;
+        var getAllocated = GC.GetTotalAllocatedBytes(precise: true) - getBefore;
         output.WriteLine($"allocated: upload {uploadAllocated / (1024 * 1024)} MB, download {getAllocated / (1024 * 1024)} MB (object {size / (1024 * 1024)} MB)");
         Assert.Equal(size, total);
         Assert.Equal(source.Sha256(), sha.GetHashAndReset());
@@ -106,41 +106,41 @@ public sealed class ScaleTests(ITestOutputHelper output)
     [Fact]
     public async Task DataDirectory_PersistsObjectsAcrossRestarts()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "oss-emu-test-" + Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(Path.GetTempPath(), "oss-emu-test-" + Guid.NewGuid().ToString("N"));
         try
         {
-            byte[] small = Encoding.UTF8.GetBytes("persisted");
+            var small = Encoding.UTF8.GetBytes("persisted");
             byte[][] parts = [Bytes(150 * 1024, 5), Bytes(150 * 1024, 6), Bytes(3, 7)];
-            await using (OssEmulatorServer first = await StartAsync(o => o.DataDirectory = dir))
+            await using (var first = await StartAsync(o => o.DataDirectory = dir))
             {
                 Assert.True(first.Objects.IsPersistent);
-                OssClient c = Client(first, Sts);
+                var c = Client(first, Sts);
                 var options = new PutObjectOptions { ContentType = "text/x-test" };
                 options.Metadata["m"] = "1";
                 await c.PutObjectAsync(Bucket, "keep/ü small.txt", small, options);
                 await c.PutObjectAsync(Bucket, "gone.txt", "bye");
-                string id = await c.InitiateMultipartUploadAsync(Bucket, "keep/multi.bin");
+                var id = await c.InitiateMultipartUploadAsync(Bucket, "keep/multi.bin");
                 var uploaded = new List<OssUploadedPart>();
-                for (int i = 0; i < parts.Length; i++) uploaded.Add(await c.UploadPartAsync(Bucket, "keep/multi.bin", id, i + 1, parts[i]));
+                for (var i = 0; i < parts.Length; i++) uploaded.Add(await c.UploadPartAsync(Bucket, "keep/multi.bin", id, i + 1, parts[i]));
                 await c.CompleteMultipartUploadAsync(Bucket, "keep/multi.bin", id, uploaded);
                 await c.DeleteObjectAsync(Bucket, "gone.txt");
                 await c.InitiateMultipartUploadAsync(Bucket, "never-completed.bin");
             }
 
-            await using OssEmulatorServer second = await StartAsync(o => o.DataDirectory = dir);
+            await using var second = await StartAsync(o => o.DataDirectory = dir);
             Assert.Equal(2, second.Objects.Count);
             Assert.Equal(0, second.Objects.PendingUploadCount);
-            OssStoredObject obj = second.Objects.Get(Bucket, "keep/ü small.txt")!;
+            var obj = second.Objects.Get(Bucket, "keep/ü small.txt")!;
             Assert.Equal(Sts.AccessKeyId, obj.WrittenBy);
             Assert.Equal("1", obj.UserMetadata["m"]);
-            OssClient client = Client(second);
-            await using (GetObjectResult get = await client.GetObjectAsync(Bucket, "keep/ü small.txt"))
+            var client = Client(second);
+            await using (var get = await client.GetObjectAsync(Bucket, "keep/ü small.txt"))
             {
                 Assert.Equal(small, await get.ReadAllAsync());
                 Assert.Equal("text/x-test", get.Metadata.ContentType);
             }
 
-            await using (GetObjectResult get = await client.GetObjectAsync(Bucket, "keep/multi.bin"))
+            await using (var get = await client.GetObjectAsync(Bucket, "keep/multi.bin"))
             {
                 byte[] expected = [.. parts[0], .. parts[1], .. parts[2]];
                 Assert.Equal(expected, await get.ReadAllAsync());

@@ -38,7 +38,7 @@ internal static class TestEnv
 
     public static Task<OssEmulatorServer> StartAsync(Action<OssEmulatorOptions>? configure = null)
     {
-        OssEmulatorOptions o = Options();
+        var o = Options();
         configure?.Invoke(o);
         return OssEmulatorServer.StartAsync(o);
     }
@@ -119,7 +119,7 @@ internal static class TestEnv
     public static async Task<XElement> ErrorXmlAsync(HttpResponseMessage response)
     {
         Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
-        XElement root = XElement.Parse(await response.Content.ReadAsStringAsync());
+        var root = XElement.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("Error", root.Name.LocalName);
         Assert.False(string.IsNullOrEmpty(root.Element("RequestId")?.Value));
         Assert.Equal(root.Element("RequestId")!.Value, Header(response, "x-oss-request-id"));
@@ -138,7 +138,7 @@ internal static class TestEnv
 
     public static async Task<OssException> AssertFailsAsync(Func<Task> action, int status, string code)
     {
-        OssException e = await Assert.ThrowsAsync<OssException>(action);
+        var e = await Assert.ThrowsAsync<OssException>(action);
         AssertOssError(e, status, code);
         return e;
     }
@@ -178,8 +178,8 @@ internal sealed class GeneratedStream(long length, ulong seed = 0x9E3779B97F4A7C
 
     public override int Read(Span<byte> buffer)
     {
-        int n = (int)Math.Min(buffer.Length, length - _position);
-        for (int i = 0; i + 8 <= n; i += 8)
+        var n = (int)Math.Min(buffer.Length, length - _position);
+        for (var i = 0; i + 8 <= n; i += 8)
         {
             _state ^= _state << 13;
             _state ^= _state >> 7;
@@ -187,8 +187,8 @@ internal sealed class GeneratedStream(long length, ulong seed = 0x9E3779B97F4A7C
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer[i..], _state);
         }
 
-        for (int i = n & ~7; i < n; i++) buffer[i] = (byte)(_position + i); // tail of a read that is not a multiple of 8
-        Span<byte> produced = buffer[..n];
+        for (var i = n & ~7; i < n; i++) buffer[i] = (byte)(_position + i); // tail of a read that is not a multiple of 8
+        var produced = buffer[..n];
         _sha.AppendData(produced);
         Crc64 = Crc64Ecma.Compute(produced, Crc64);
         _position += n;

@@ -1,9 +1,9 @@
-using FunctionCompute.StandIns;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using FunctionCompute.OssEmulator;
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.StandIns;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 

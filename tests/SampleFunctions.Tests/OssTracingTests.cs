@@ -3,8 +3,8 @@ using System.Net;
 using FunctionCompute.OssEmulator;
 using FunctionCompute.Runtime.Contract;
 using FunctionCompute.StandIns;
-using FunctionCompute.Tests.Shared;
 using FunctionCompute.Testing;
+using FunctionCompute.Tests.Shared;
 
 namespace SampleFunctions.Tests;
 

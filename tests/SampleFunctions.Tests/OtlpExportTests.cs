@@ -147,8 +147,11 @@ public sealed class OtlpExportTests(ITestOutputHelper output) : IAsyncLifetime
         // The default interval (60 s): the first answer sends metrics, the next ones only spans, pre-stop sends the rest.
         await using var function = await FunctionProcess.StartPackageAsync(Environment(_receiver.BaseAddress.ToString().TrimEnd('/')));
         for (var i = 0; i < 3; i++)
+        {
             using (var response = await function.Client.SendAsync(EchoCall($"interval-{i}")))
                 Assert.Equal($"interval-{i}", await response.Content.ReadAsStringAsync());
+        }
+
         Assert.Equal(1, Invocations());
         Assert.Equal(3, _receiver.Spans.Count(s => s.Scope == "FunctionCompute.Runtime"));
 
@@ -192,8 +195,10 @@ public sealed class OtlpExportTests(ITestOutputHelper output) : IAsyncLifetime
         await using (var function = await FunctionProcess.StartPackageAsync(Environment(closed)))
         {
             for (var i = 0; i < 3; i++)
+            {
                 using (var response = await function.Client.SendAsync(EchoCall($"refused-{i}")))
                     Assert.Equal($"refused-{i}", await response.Content.ReadAsStringAsync());
+            }
         }
 
         _receiver.Hang = true;
@@ -201,8 +206,11 @@ public sealed class OtlpExportTests(ITestOutputHelper output) : IAsyncLifetime
             ("FunctionCompute__OpenTelemetry__FlushTimeoutMs", "200"))))
         {
             for (var i = 0; i < 3; i++)
+            {
                 using (var response = await function.Client.SendAsync(EchoCall($"hung-{i}")))
                     Assert.Equal($"hung-{i}", await response.Content.ReadAsStringAsync());
+            }
+
             Assert.Contains("FC Invoke End RequestId: hung-2", function.Output);
         }
         Assert.Empty(_receiver.Spans);

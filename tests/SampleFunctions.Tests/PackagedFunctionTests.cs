@@ -1,9 +1,9 @@
-using FunctionCompute.StandIns;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using FunctionCompute.Runtime.Contract;
+using FunctionCompute.StandIns;
 
 namespace SampleFunctions.Tests;
 

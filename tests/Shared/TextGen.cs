@@ -41,7 +41,7 @@ internal static class TextGen
     public static string FromCodePoints(int[] codePoints)
     {
         var sb = new StringBuilder(codePoints.Length);
-        foreach (int cp in codePoints) sb.Append(char.ConvertFromUtf32(cp));
+        foreach (var cp in codePoints) sb.Append(char.ConvertFromUtf32(cp));
         return sb.ToString();
     }
 

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using FunctionCompute.Credentials;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using FunctionCompute.Credentials;
 
 namespace FunctionCompute.FcLocal;
 
@@ -311,7 +311,7 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
             if (_container is not null)
             {
                 var stop = Process.Start(new ProcessStartInfo("docker", ["stop", "--time", ((int)grace.TotalSeconds).ToString(CultureInfo.InvariantCulture), _container])
-                    { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+                { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
                 if (stop is not null) await stop.WaitForExitAsync();
             }
             else

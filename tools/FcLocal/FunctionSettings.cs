@@ -77,8 +77,10 @@ internal static partial class SYaml
         var preStop = Child(lifecycle, "preStop");
         var environment = new Dictionary<string, string>(settings.Environment);
         if (Child(props, "environmentVariables") is YamlMappingNode variables)
+        {
             foreach (var (k, value) in Entries(variables))
                 if (value is YamlScalarNode { Value: { } v }) environment.TryAdd(k, Substitute(v, vars));
+        }
 
         var code = Text(props, "code");
         return settings with
@@ -122,8 +124,11 @@ internal static partial class SYaml
             if (name == "<<" && depth < 16)
             {
                 foreach (var source in value is YamlSequenceNode list ? list.Children : (IEnumerable<YamlNode>)[value])
+                {
                     if (source is YamlMappingNode sourceMapping)
                         foreach (var (k, v) in Entries(sourceMapping, depth + 1)) entries.TryAdd(k, v);
+                }
+
                 continue;
             }
             entries[name] = value;

@@ -41,7 +41,7 @@ internal static class EmulatorCli
             + "GET|POST|DELETE /_emulator/faults, GET|DELETE /_emulator/requests.");
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
-        foreach (Option option in new Option[] { Port, Buckets, AccessKeyId, AccessKeySecret, SecurityToken, CredentialsFile, Region, DataDir, Listen, Quiet })
+        foreach (var option in new Option[] { Port, Buckets, AccessKeyId, AccessKeySecret, SecurityToken, CredentialsFile, Region, DataDir, Listen, Quiet })
         {
             root.Options.Add(option);
         }
@@ -67,8 +67,8 @@ internal static class EmulatorCli
     public static async Task<int> RunAsync(string[] args, Func<string, string?> env, TextWriter output, TextWriter error,
         Func<OssEmulatorOptions, bool, CancellationToken, Task<int>> serve)
     {
-        Command root = Build(env, serve, error);
-        ParseResult parsed = root.Parse(args);
+        var root = Build(env, serve, error);
+        var parsed = root.Parse(args);
         if (parsed.UnmatchedTokens.Count > 0)
         {
             // Said plainly, and first: the parser's own errors about what followed an unknown token add nothing.
@@ -86,7 +86,7 @@ internal static class EmulatorCli
 
     private static int Usage(TextWriter error, params string[] messages)
     {
-        foreach (string message in messages) error.WriteLine("oss-emulator: error: " + message);
+        foreach (var message in messages) error.WriteLine("oss-emulator: error: " + message);
         error.WriteLine("Run 'oss-emulator --help' for usage.");
         return UsageError;
     }
@@ -95,13 +95,13 @@ internal static class EmulatorCli
     internal static OssEmulatorOptions Resolve(ParseResult result, Func<string, string?> env)
     {
         var options = new OssEmulatorOptions { Port = 9100 };
-        string? portText = result.GetValue(Port) ?? env("OSS_EMULATOR_PORT");
-        string? id = result.GetValue(AccessKeyId) ?? env("OSS_EMULATOR_ACCESS_KEY_ID");
-        string? secret = result.GetValue(AccessKeySecret) ?? env("OSS_EMULATOR_ACCESS_KEY_SECRET");
-        string? token = result.GetValue(SecurityToken) ?? env("OSS_EMULATOR_SECURITY_TOKEN");
-        string? region = result.GetValue(Region) ?? env("OSS_EMULATOR_REGION");
-        string? dataDir = result.GetValue(DataDir) ?? env("OSS_EMULATOR_DATA_DIR");
-        string? listen = result.GetValue(Listen);
+        var portText = result.GetValue(Port) ?? env("OSS_EMULATOR_PORT");
+        var id = result.GetValue(AccessKeyId) ?? env("OSS_EMULATOR_ACCESS_KEY_ID");
+        var secret = result.GetValue(AccessKeySecret) ?? env("OSS_EMULATOR_ACCESS_KEY_SECRET");
+        var token = result.GetValue(SecurityToken) ?? env("OSS_EMULATOR_SECURITY_TOKEN");
+        var region = result.GetValue(Region) ?? env("OSS_EMULATOR_REGION");
+        var dataDir = result.GetValue(DataDir) ?? env("OSS_EMULATOR_DATA_DIR");
+        var listen = result.GetValue(Listen);
 
         List<string> buckets = [.. result.GetValue(Buckets) ?? []];
         if (buckets.Count == 0 && env("OSS_EMULATOR_BUCKETS") is { } envBuckets)
@@ -110,7 +110,7 @@ internal static class EmulatorCli
         }
 
         if (buckets.Count == 0) throw new ArgumentException("at least one --bucket (or OSS_EMULATOR_BUCKETS) is required.");
-        foreach (string b in buckets)
+        foreach (var b in buckets)
         {
             if (!OssNames.IsValidBucketName(b)) throw new ArgumentException($"'{b}' is not a valid bucket name ({OssNames.BucketRule}).");
             if (!options.Buckets.Contains(b)) options.Buckets.Add(b);
@@ -118,7 +118,7 @@ internal static class EmulatorCli
 
         if (portText is not null)
         {
-            if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > 65535)
+            if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
             {
                 throw new ArgumentException($"--port must be a number between 0 and 65535, not '{portText}'.");
             }
@@ -139,7 +139,7 @@ internal static class EmulatorCli
 
         if (result.GetValue(CredentialsFile) is { } credentialsFile)
         {
-            foreach (EmulatorCredential c in ReadCredentialsFile(credentialsFile)) options.Credentials.Add(c);
+            foreach (var c in ReadCredentialsFile(credentialsFile)) options.Credentials.Add(c);
         }
 
         if (options.Credentials.Count == 0)
@@ -160,7 +160,7 @@ internal static class EmulatorCli
         if (!string.IsNullOrWhiteSpace(dataDir)) options.DataDirectory = dataDir;
         if (listen is not null)
         {
-            if (!IPAddress.TryParse(listen, out IPAddress? address)) throw new ArgumentException($"--listen must be an IP address, not '{listen}'.");
+            if (!IPAddress.TryParse(listen, out var address)) throw new ArgumentException($"--listen must be an IP address, not '{listen}'.");
             options.ListenAddress = address;
         }
 
@@ -185,8 +185,8 @@ internal static class EmulatorCli
         }
 
         var result = new List<EmulatorCredential>();
-        int index = 0;
-        foreach (CredentialFileEntry e in entries ?? [])
+        var index = 0;
+        foreach (var e in entries ?? [])
         {
             if (string.IsNullOrWhiteSpace(e.AccessKeyId) || string.IsNullOrEmpty(e.AccessKeySecret))
             {

@@ -71,7 +71,7 @@ public sealed class OssEmulatorOptions
         if (Port is < 0 or > 65535) throw new ArgumentException($"Port {Port} is out of range (0-65535).");
         if (string.IsNullOrWhiteSpace(Region)) throw new ArgumentException("A region is required.");
         if (Buckets.Count == 0) throw new ArgumentException("At least one bucket is required.");
-        foreach (string b in Buckets)
+        foreach (var b in Buckets)
         {
             // OSS's own rule (the client's): it also guarantees no bucket path can collide with /_emulator.
             if (!OssNames.IsValidBucketName(b)) throw new ArgumentException($"'{b}' is not a valid OSS bucket name ({OssNames.BucketRule}).");

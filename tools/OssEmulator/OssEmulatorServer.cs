@@ -36,7 +36,7 @@ public sealed class OssEmulatorServer : IAsyncDisposable
         _app = app;
         _options = options;
         Objects = store;
-        foreach (EmulatorCredential c in options.Credentials) _credentials.Add(c);
+        foreach (var c in options.Credentials) _credentials.Add(c);
     }
 
     /// <summary>The base URL, e.g. <c>http://127.0.0.1:54321</c> (no trailing slash).</summary>
@@ -90,7 +90,7 @@ public sealed class OssEmulatorServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = null; // OSS allows 5 GB per PUT; bodies are streamed to files
             k.Listen(options.ListenAddress, options.Port);
         });
-        WebApplication app = builder.Build();
+        var app = builder.Build();
         var store = new OssObjectStore(options.Buckets, options.DataDirectory, options.MaxInMemoryBodySize);
         var server = new OssEmulatorServer(app, options, store);
         var handler = new OssRequestHandler(options, store, server.Faults, new Authenticator(options, server._credentials), server.Record, () => server.Endpoint);
@@ -108,10 +108,10 @@ public sealed class OssEmulatorServer : IAsyncDisposable
             throw;
         }
 
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address);
         server.Port = uri.Port;
-        string host = options.ListenAddress.Equals(IPAddress.Any) ? "127.0.0.1"
+        var host = options.ListenAddress.Equals(IPAddress.Any) ? "127.0.0.1"
             : options.ListenAddress.Equals(IPAddress.IPv6Any) ? "[::1]"
             : options.ListenAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{options.ListenAddress}]"
             : options.ListenAddress.ToString();
@@ -134,8 +134,8 @@ public sealed class OssEmulatorServer : IAsyncDisposable
             return;
         }
 
-        string path = ctx.Request.Path.Value!.TrimEnd('/');
-        string method = ctx.Request.Method;
+        var path = ctx.Request.Path.Value!.TrimEnd('/');
+        var method = ctx.Request.Method;
         switch (path)
         {
             case AdminPrefix + "/health" when method is "GET" or "HEAD":
@@ -160,7 +160,7 @@ public sealed class OssEmulatorServer : IAsyncDisposable
                     added = json.Length > 0 && json[0] == (byte)'['
                         ? JsonSerializer.Deserialize(json, EmulatorJsonContext.Default.ListOssFault) ?? []
                         : [JsonSerializer.Deserialize(json, EmulatorJsonContext.Default.OssFault) ?? throw new JsonException("null fault")];
-                    foreach (OssFault f in added) Faults.Add(f);
+                    foreach (var f in added) Faults.Add(f);
                 }
                 catch (Exception ex) when (ex is JsonException or ArgumentException)
                 {

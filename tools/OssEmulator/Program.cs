@@ -35,7 +35,7 @@ internal static class Program
             stop.TrySetResult();
         });
 
-        string credentialIds = string.Join(", ", options.Credentials.Select(c => c.ToString()));
+        var credentialIds = string.Join(", ", options.Credentials.Select(c => c.ToString()));
         Console.Out.WriteLine($"OSS emulator listening on {server.Endpoint} (region {server.Region}, buckets: {string.Join(", ", options.Buckets)})");
         Console.Out.WriteLine($"credentials: {credentialIds}; storage: {(options.DataDirectory is null ? "memory" : options.DataDirectory)}");
         Console.Out.Flush();

@@ -30,7 +30,7 @@ internal static class ClientTracing
     public static Activity? Start(ActivitySource source, in ClientCall call, HttpRequestMessage request)
     {
         if (!source.HasListeners()) return null;
-        Activity? activity = source.StartActivity(call.Name, ActivityKind.Client);
+        var activity = source.StartActivity(call.Name, ActivityKind.Client);
         if (activity is null) return null;
         // Ours replaces any traceparent already there; DiagnosticsHandler adds none where one is present, so exactly
         // one goes out and it names this span as the parent, whether or not System.Net.Http's own span is listened to.
@@ -59,7 +59,7 @@ internal static class ClientTracing
     public static void Answered(Activity? activity, HttpStatusCode status)
     {
         if (activity is null) return;
-        int code = (int)status;
+        var code = (int)status;
         if (activity.IsAllDataRequested) activity.SetTag("http.response.status_code", code);
         if (code >= 400)
         {

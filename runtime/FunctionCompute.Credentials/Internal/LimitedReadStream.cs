@@ -52,7 +52,7 @@ internal sealed class LimitedReadStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         _cancellationToken.ThrowIfCancellationRequested();
-        CancellationToken token = cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken;
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken;
         return Count(await _inner.ReadAsync(buffer[..Window(buffer.Length)], token).ConfigureAwait(false));
     }
 

@@ -22,13 +22,13 @@ internal static class PercentEncoding
             return value;
         }
 
-        int byteCount = Encoding.UTF8.GetByteCount(value);
-        byte[] rented = ArrayPool<byte>.Shared.Rent(byteCount);
+        var byteCount = Encoding.UTF8.GetByteCount(value);
+        var rented = ArrayPool<byte>.Shared.Rent(byteCount);
         try
         {
-            int written = Encoding.UTF8.GetBytes(value, rented);
+            var written = Encoding.UTF8.GetBytes(value, rented);
             var sb = new StringBuilder(written * 3);
-            foreach (byte b in rented.AsSpan(0, written))
+            foreach (var b in rented.AsSpan(0, written))
             {
                 if (IsUnreserved(b) || (keepSlash && b == (byte)'/'))
                 {
@@ -54,7 +54,7 @@ internal static class PercentEncoding
 
     private static bool NeedsEncoding(string value, bool keepSlash)
     {
-        foreach (char c in value)
+        foreach (var c in value)
         {
             if (c > 0x7F || (!IsUnreserved((byte)c) && !(keepSlash && c == '/')))
             {

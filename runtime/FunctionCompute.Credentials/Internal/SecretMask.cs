@@ -24,7 +24,7 @@ internal static class SecretMask
         }
 
         bool[]? covered = null;
-        foreach (string? value in values)
+        foreach (var value in values)
         {
             if (string.IsNullOrEmpty(value))
             {
@@ -32,7 +32,7 @@ internal static class SecretMask
             }
 
             // Step by one, not by the value's length: "aa" in "aaa" covers all three characters.
-            for (int at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + 1, StringComparison.Ordinal))
+            for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + 1, StringComparison.Ordinal))
             {
                 (covered ??= new bool[text.Length]).AsSpan(at, value.Length).Fill(true);
             }
@@ -44,7 +44,7 @@ internal static class SecretMask
     private static string MaskCovered(string text, bool[] covered)
     {
         var builder = new System.Text.StringBuilder(text.Length);
-        for (int i = 0; i < text.Length; i++)
+        for (var i = 0; i < text.Length; i++)
         {
             if (!covered[i])
             {

@@ -76,7 +76,8 @@ internal static class SharedHttp
             $"answered a body over {ResponseLimits.Describe(maxBodyBytes)}, the limit for this answer; reading stopped there", response.StatusCode);
         if (response.Content.Headers.ContentLength > maxBodyBytes) throw TooLarge();
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var limited = new LimitedReadStream(body, maxBodyBytes, TooLarge, cancellationToken);
+        // The reader below disposes it (and the body) when it is disposed.
+        using var limited = new LimitedReadStream(body, maxBodyBytes, TooLarge, cancellationToken);
         using var reader = new StreamReader(limited, EncodingOf(response.Content), detectEncodingFromByteOrderMarks: true);
         return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -141,7 +142,11 @@ internal static class Timestamps
         if (string.IsNullOrWhiteSpace(value)) return false;
         value = value.Trim();
         if (DateTimeOffset.TryParseExact(value, Format, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out result)) return true;
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out result))
+        {
+            return true;
+        }
+
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out result) && value.EndsWith('Z');
     }

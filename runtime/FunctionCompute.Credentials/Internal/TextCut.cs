@@ -20,7 +20,7 @@ internal static class TextCut
             return text;
         }
 
-        int cut = char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
+        var cut = char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
         return string.Concat(text.AsSpan(0, cut), Ellipsis);
     }
 }

@@ -59,7 +59,8 @@ public sealed class CliProfileCredentialsProvider : INamedCredentialsProvider
         CliConfigDocument? config;
         try
         {
-            await using var stream = File.OpenRead(path);
+            // Disposed synchronously: a FileStream's Dispose does not block on anything worth awaiting.
+            using var stream = File.OpenRead(path);
             config = await JsonSerializer.DeserializeAsync(stream, CredentialsJsonContext.Default.CliConfigDocument, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException)

@@ -108,7 +108,7 @@ public sealed class OidcRoleCredentialsProvider : INamedCredentialsProvider
     private async Task<string> ReadTokenFileAsync(CancellationToken cancellationToken)
     {
         var file = new FileStream(_options.OidcTokenFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 4096, useAsync: true);
-        await using var limited = new LimitedReadStream(file, ResponseLimits.MaxOidcTokenFileBytes, () => new CredentialsException(ProviderName,
+        using var limited = new LimitedReadStream(file, ResponseLimits.MaxOidcTokenFileBytes, () => new CredentialsException(ProviderName,
             $"the OIDC token file '{_options.OidcTokenFile}' is over {ResponseLimits.Describe(ResponseLimits.MaxOidcTokenFileBytes)}, the limit for a token"), cancellationToken);
         using var reader = new StreamReader(limited, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);

@@ -67,13 +67,13 @@ public sealed class OssEndpoint
     public static OssEndpoint Parse(string endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        string value = endpoint.Trim();
+        var value = endpoint.Trim();
         if (value.Length == 0)
         {
             throw new FormatException("The OSS endpoint is empty.");
         }
 
-        int bad = value.AsSpan().IndexOfAnyExcept(EndpointCharacters);
+        var bad = value.AsSpan().IndexOfAnyExcept(EndpointCharacters);
         if (bad >= 0)
         {
             // The value is not echoed: whatever sits before an '@' may be a password.
@@ -91,7 +91,7 @@ public sealed class OssEndpoint
             value = "https://" + value;
         }
 
-        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) || uri.Host.Length == 0
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Host.Length == 0
             || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
             throw new FormatException($"'{endpoint}' is not a valid OSS endpoint (expected host[:port] or http(s)://host[:port]).");
@@ -102,10 +102,10 @@ public sealed class OssEndpoint
             throw new FormatException($"The OSS endpoint '{endpoint}' must not contain a path or query.");
         }
 
-        string host = uri.Host.ToLowerInvariant();
-        bool isIp = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || IPAddress.TryParse(host.Trim('[', ']'), out _);
-        bool isLocalhost = host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal);
-        (string? region, bool isInternal) = isIp ? (null, false) : RegionFromHost(host);
+        var host = uri.Host.ToLowerInvariant();
+        var isIp = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || IPAddress.TryParse(host.Trim('[', ']'), out _);
+        var isLocalhost = host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal);
+        (var region, var isInternal) = isIp ? (null, false) : RegionFromHost(host);
         if (region is not null && !IsRegionId(region))
         {
             throw new FormatException($"The OSS endpoint '{endpoint}' names the region '{region}', which is not a region id (lowercase letters, digits and '-').");
@@ -128,8 +128,8 @@ public sealed class OssEndpoint
             return (null, false);
         }
 
-        string[] labels = host[..^AliyunSuffix.Length].Split('.');
-        string last = labels[^1];
+        var labels = host[..^AliyunSuffix.Length].Split('.');
+        var last = labels[^1];
         if (last == "oss")
         {
             return labels.Length >= 2 && labels[^2].Length > 0 ? (labels[^2], false) : (null, false);
@@ -140,8 +140,8 @@ public sealed class OssEndpoint
             return (null, false);
         }
 
-        string region = last["oss-".Length..];
-        bool isInternal = region.EndsWith("-internal", StringComparison.Ordinal);
+        var region = last["oss-".Length..];
+        var isInternal = region.EndsWith("-internal", StringComparison.Ordinal);
         if (isInternal)
         {
             region = region[..^"-internal".Length];

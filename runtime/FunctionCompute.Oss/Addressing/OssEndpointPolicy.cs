@@ -44,7 +44,7 @@ public static class OssEndpointPolicy
     /// <exception cref="FormatException">The endpoint is malformed or not allowed.</exception>
     public static OssEndpoint Check(string endpoint, bool allowLoopback)
     {
-        OssEndpoint parsed = OssEndpoint.Parse(endpoint);
+        var parsed = OssEndpoint.Parse(endpoint);
         if (allowLoopback && LoopbackHosts.Contains(parsed.Host, StringComparer.Ordinal))
         {
             return parsed;
@@ -55,7 +55,7 @@ public static class OssEndpointPolicy
             return parsed;
         }
 
-        string optIn = allowLoopback
+        var optIn = allowLoopback
             ? $"{AllowLoopbackVariable}=true adds only 127.0.0.1, ::1 and localhost"
             : $"for a local OSS on 127.0.0.1, ::1 or localhost (http or https, any port) set {AllowLoopbackVariable}=true in the function's environment";
         throw new FormatException($"The OSS endpoint '{parsed}' is not allowed: {Allowed}; {optIn}.");
@@ -70,7 +70,7 @@ public static class OssEndpointPolicy
         }
 
         // Exactly one label before .aliyuncs.com, or <region>.oss.aliyuncs.com: a bucket or any other label in front is refused.
-        (string? region, bool isInternal) = OssEndpoint.RegionFromHost(host);
+        (var region, var isInternal) = OssEndpoint.RegionFromHost(host);
         if (!OssEndpoint.IsRegionId(region))
         {
             return false;

@@ -15,7 +15,7 @@ public static class OssUrlBuilder
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(query);
-        bool usePath = pathStyle || endpoint.RequiresPathStyle;
+        var usePath = pathStyle || endpoint.RequiresPathStyle;
         var sb = new StringBuilder(128).Append(endpoint.Scheme).Append("://");
         if (!string.IsNullOrEmpty(bucket) && !usePath)
         {
@@ -33,7 +33,7 @@ public static class OssUrlBuilder
             sb.Append(OssUriEncoding.Encode(key, keepSlash: true));
         }
 
-        string q = OssV4Signer.BuildCanonicalQuery(query);
+        var q = OssV4Signer.BuildCanonicalQuery(query);
         if (q.Length > 0)
         {
             sb.Append('?').Append(q);

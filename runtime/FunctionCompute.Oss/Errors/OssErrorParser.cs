@@ -32,13 +32,13 @@ internal static class OssErrorParser
 
     public static OssException Parse(HttpStatusCode status, string? body, HttpResponseHeaders? headers, IReadOnlyList<string> secrets)
     {
-        string? headerRequestId = Header(headers, "x-oss-request-id");
-        string? headerEc = Header(headers, "x-oss-ec");
-        DateTimeOffset? headerDate = headers?.Date;
+        var headerRequestId = Header(headers, "x-oss-request-id");
+        var headerEc = Header(headers, "x-oss-ec");
+        var headerDate = headers?.Date;
 
         if (string.IsNullOrWhiteSpace(body))
         {
-            string code = status switch
+            var code = status switch
             {
                 HttpStatusCode.NotFound => "NoSuchKey",
                 HttpStatusCode.PreconditionFailed => "PreconditionFailed",
@@ -71,13 +71,13 @@ internal static class OssErrorParser
         }
 
         var details = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (OssXmlElement e in root.Elements())
+        foreach (var e in root.Elements())
         {
             details[e.Name] = Redact(e.Value, secrets);
         }
 
-        string? Get(string name) => details.TryGetValue(name, out string? v) && v.Length > 0 ? v : null;
-        DateTimeOffset? serverTime = DateTimeOffset.TryParse(Get("ServerTime"), CultureInfo.InvariantCulture,
+        string? Get(string name) => details.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
+        var serverTime = DateTimeOffset.TryParse(Get("ServerTime"), CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var st) ? st : headerDate;
         return new OssException(status, Get("Code") ?? BadErrorResponse, Get("Message"), Get("RequestId") ?? headerRequestId,
             Get("HostId"), Get("EC") ?? headerEc, details, serverTime);
@@ -87,8 +87,9 @@ internal static class OssErrorParser
     // disposing the response then closes the connection instead of reading the rest.
     private static async Task<string> ReadLimitedAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        await using Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        byte[] buffer = new byte[content.Headers.ContentLength is long declared and < OssResponseLimits.MaxErrorBodyBytes ? declared : OssResponseLimits.MaxErrorBodyBytes];
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var disposeStream = stream.ConfigureAwait(false);
+        var buffer = new byte[content.Headers.ContentLength is long declared and < OssResponseLimits.MaxErrorBodyBytes ? declared : OssResponseLimits.MaxErrorBodyBytes];
         int total = 0, n;
         while (total < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
         {

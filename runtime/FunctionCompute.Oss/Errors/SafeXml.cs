@@ -26,7 +26,7 @@ internal static class SafeXml
 
     private static XmlReaderSettings WithAsync(XmlReaderSettings settings)
     {
-        XmlReaderSettings copy = settings.Clone();
+        var copy = settings.Clone();
         copy.Async = true;
         return copy;
     }

@@ -92,13 +92,13 @@ internal sealed class StreamRequestBody : OssRequestBody
             _started = true;
             Crc64 = 0;
             Completed = false;
-            byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
             try
             {
-                long remaining = length;
+                var remaining = length;
                 while (remaining > 0)
                 {
-                    int n = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+                    var n = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
                     if (n == 0)
                     {
                         throw new IOException($"The stream ended {remaining} bytes before the declared length of {length}.");

@@ -25,7 +25,7 @@ internal static class OssTracing
     /// <summary>Starts the span of one attempt and puts its <c>traceparent</c> on <paramref name="message"/>; null when nobody listens.</summary>
     public static Activity? Start(OssRequest request, HttpRequestMessage message)
     {
-        Activity? activity = ClientTracing.Start(Source, CallOf(request), message);
+        var activity = ClientTracing.Start(Source, CallOf(request), message);
         if (activity is { IsAllDataRequested: true } && request.Bucket is not null) activity.SetTag("alibaba_cloud.oss.bucket", request.Bucket);
         return activity;
     }
@@ -36,7 +36,7 @@ internal static class OssTracing
     /// </summary>
     private static ClientCall CallOf(OssRequest request)
     {
-        bool multipart = Has(request, "uploadId");
+        var multipart = Has(request, "uploadId");
         return request.Method.Method switch
         {
             "GET" when request.Key is null => ListObjectsV2,
@@ -52,7 +52,7 @@ internal static class OssTracing
 
     private static bool Has(OssRequest request, string name)
     {
-        foreach (KeyValuePair<string, string?> parameter in request.Query)
+        foreach (var parameter in request.Query)
         {
             if (parameter.Key == name)
             {

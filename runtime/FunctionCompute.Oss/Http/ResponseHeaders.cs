@@ -12,7 +12,7 @@ internal static class ResponseHeaders
     public static string? RequestId(HttpResponseMessage response) => Get(response, "x-oss-request-id");
 
     public static ulong? Crc64(HttpResponseMessage response) =>
-        ulong.TryParse(Get(response, "x-oss-hash-crc64ecma"), NumberStyles.None, CultureInfo.InvariantCulture, out ulong v) ? v : null;
+        ulong.TryParse(Get(response, "x-oss-hash-crc64ecma"), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     public static ObjectMetadata Metadata(HttpResponseMessage response)
     {

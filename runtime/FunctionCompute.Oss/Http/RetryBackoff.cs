@@ -11,7 +11,7 @@ internal static class RetryBackoff
     public static TimeSpan Delay(int retry, TimeSpan baseDelay, TimeSpan maxDelay)
     {
         // In double, and the exponent bounded: no overflow (nor 0 × infinity) for any retry count; the cap bounds the rest.
-        double ceiling = Math.Min(baseDelay.Ticks * Math.Pow(2, Math.Min(retry, 62)), maxDelay.Ticks);
+        var ceiling = Math.Min(baseDelay.Ticks * Math.Pow(2, Math.Min(retry, 62)), maxDelay.Ticks);
         return TimeSpan.FromTicks((long)(ceiling * (0.5 + Random.Shared.NextDouble() / 2)));
     }
 }

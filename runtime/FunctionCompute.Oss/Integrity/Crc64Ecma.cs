@@ -18,7 +18,7 @@ public static class Crc64Ecma
     /// <summary>Computes the CRC of <paramref name="data"/>, continuing from <paramref name="crc"/> (0 to start).</summary>
     public static ulong Compute(ReadOnlySpan<byte> data, ulong crc = 0)
     {
-        ulong c = ~crc;
+        var c = ~crc;
         ulong[] t0 = Tables[0], t1 = Tables[1], t2 = Tables[2], t3 = Tables[3], t4 = Tables[4], t5 = Tables[5], t6 = Tables[6], t7 = Tables[7];
         while (data.Length >= 8)
         {
@@ -28,7 +28,7 @@ public static class Crc64Ecma
             data = data[8..];
         }
 
-        foreach (byte b in data)
+        foreach (var b in data)
         {
             c = t0[(c ^ b) & 0xFF] ^ (c >> 8);
         }
@@ -52,7 +52,7 @@ public static class Crc64Ecma
         Span<ulong> odd = stackalloc ulong[64];
         odd[0] = ReflectedPolynomial;
         ulong row = 1;
-        for (int n = 1; n < 64; n++)
+        for (var n = 1; n < 64; n++)
         {
             odd[n] = row;
             row <<= 1;
@@ -60,7 +60,7 @@ public static class Crc64Ecma
 
         Square(even, odd); // two zero bits
         Square(odd, even); // four zero bits
-        ulong len = (ulong)length2;
+        var len = (ulong)length2;
         do
         {
             Square(even, odd);
@@ -79,7 +79,7 @@ public static class Crc64Ecma
     private static ulong Times(ReadOnlySpan<ulong> matrix, ulong vector)
     {
         ulong sum = 0;
-        for (int i = 0; vector != 0; i++, vector >>= 1)
+        for (var i = 0; vector != 0; i++, vector >>= 1)
         {
             if ((vector & 1) != 0) sum ^= matrix[i];
         }
@@ -89,7 +89,7 @@ public static class Crc64Ecma
 
     private static void Square(Span<ulong> square, ReadOnlySpan<ulong> matrix)
     {
-        for (int n = 0; n < 64; n++)
+        for (var n = 0; n < 64; n++)
         {
             square[n] = Times(matrix, matrix[n]);
         }
@@ -98,11 +98,11 @@ public static class Crc64Ecma
     private static ulong[][] BuildTables()
     {
         var tables = new ulong[8][];
-        for (int k = 0; k < 8; k++) tables[k] = new ulong[256];
+        for (var k = 0; k < 8; k++) tables[k] = new ulong[256];
         for (uint n = 0; n < 256; n++)
         {
             ulong c = n;
-            for (int i = 0; i < 8; i++)
+            for (var i = 0; i < 8; i++)
             {
                 c = (c & 1) != 0 ? (c >> 1) ^ ReflectedPolynomial : c >> 1;
             }
@@ -110,11 +110,11 @@ public static class Crc64Ecma
             tables[0][n] = c;
         }
 
-        for (int k = 1; k < 8; k++)
+        for (var k = 1; k < 8; k++)
         {
-            for (int n = 0; n < 256; n++)
+            for (var n = 0; n < 256; n++)
             {
-                ulong prev = tables[k - 1][n];
+                var prev = tables[k - 1][n];
                 tables[k][n] = (prev >> 8) ^ tables[0][prev & 0xFF];
             }
         }

@@ -55,7 +55,7 @@ public sealed class Crc64ReadStream : Stream
     /// <inheritdoc />
     public override int Read(Span<byte> buffer)
     {
-        int n = _inner.Read(buffer);
+        var n = _inner.Read(buffer);
         return Account(buffer[..n], buffer.Length);
     }
 
@@ -66,7 +66,7 @@ public sealed class Crc64ReadStream : Stream
     /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Account(buffer.Span[..n], buffer.Length);
     }
 

@@ -12,11 +12,11 @@ internal sealed class MultipartUploader(OssClient client, OssClientOptions optio
 {
     public async Task<PutObjectResult> UploadAsync(Stream source, long? length, CancellationToken cancellationToken)
     {
-        int partSize = ChoosePartSize(length);
-        byte[] first = ArrayPool<byte>.Shared.Rent(partSize);
+        var partSize = ChoosePartSize(length);
+        var first = ArrayPool<byte>.Shared.Rent(partSize);
         int firstLength;
         string uploadId;
-        bool handedOver = false;
+        var handedOver = false;
         try
         {
             firstLength = await FillAsync(source, first, partSize, cancellationToken).ConfigureAwait(false);
@@ -37,7 +37,7 @@ internal sealed class MultipartUploader(OssClient client, OssClientOptions optio
 
         try
         {
-            List<OssUploadedPart> parts = await UploadPartsAsync(source, uploadId, partSize, first, firstLength, cancellationToken).ConfigureAwait(false);
+            var parts = await UploadPartsAsync(source, uploadId, partSize, first, firstLength, cancellationToken).ConfigureAwait(false);
             return await client.CompleteMultipartUploadAsync(bucket, key, uploadId, parts, putOptions, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -54,9 +54,9 @@ internal sealed class MultipartUploader(OssClient client, OssClientOptions optio
         var inFlight = new List<Task<OssUploadedPart>>();
         var partOptions = new OssRequestOptions { Credentials = putOptions?.Credentials };
         var state = new FailureState(failure);
-        byte[]? buffer = first;
-        int filled = firstLength;
-        int partNumber = 1;
+        var buffer = first;
+        var filled = firstLength;
+        var partNumber = 1;
         try
         {
             while (true)
@@ -173,10 +173,10 @@ internal sealed class MultipartUploader(OssClient client, OssClientOptions optio
 
     private static async Task<int> FillAsync(Stream source, byte[] buffer, int count, CancellationToken cancellationToken)
     {
-        int total = 0;
+        var total = 0;
         while (total < count)
         {
-            int n = await source.ReadAsync(buffer.AsMemory(total, count - total), cancellationToken).ConfigureAwait(false);
+            var n = await source.ReadAsync(buffer.AsMemory(total, count - total), cancellationToken).ConfigureAwait(false);
             if (n == 0) break;
             total += n;
         }

@@ -37,9 +37,9 @@ public sealed partial class OssClient
 
     private static async ValueTask<ListObjectsV2Page> ReadListingAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        OssXmlElement root = await OssXml.LoadAsync(response, cancellationToken).ConfigureAwait(false);
+        var root = await OssXml.LoadAsync(response, cancellationToken).ConfigureAwait(false);
         if (root.Name != "ListBucketResult") throw OssXml.Missing(response, "a <ListBucketResult> document");
-        bool encoded = string.Equals(root.Value("EncodingType"), "url", StringComparison.OrdinalIgnoreCase);
+        var encoded = string.Equals(root.Value("EncodingType"), "url", StringComparison.OrdinalIgnoreCase);
         string? Decode(string? s)
         {
             if (s is null || !encoded) return s;
@@ -97,7 +97,7 @@ public sealed partial class OssClient
         };
         while (true)
         {
-            ListObjectsV2Page page = await ListObjectsV2Async(bucket, current, cancellationToken).ConfigureAwait(false);
+            var page = await ListObjectsV2Async(bucket, current, cancellationToken).ConfigureAwait(false);
             yield return page;
             if (!page.IsTruncated) yield break;
             if (string.IsNullOrEmpty(page.NextContinuationToken) || page.NextContinuationToken == current.ContinuationToken)
@@ -115,9 +115,9 @@ public sealed partial class OssClient
     public async IAsyncEnumerable<OssObjectSummary> ListObjectsAsync(string bucket, ListObjectsV2Options? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (ListObjectsV2Page page in ListObjectsV2PagesAsync(bucket, options, cancellationToken).ConfigureAwait(false))
+        await foreach (var page in ListObjectsV2PagesAsync(bucket, options, cancellationToken).ConfigureAwait(false))
         {
-            foreach (OssObjectSummary o in page.Objects)
+            foreach (var o in page.Objects)
             {
                 yield return o;
             }

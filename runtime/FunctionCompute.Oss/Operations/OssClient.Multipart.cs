@@ -17,7 +17,7 @@ public sealed partial class OssClient
         ApplyUploadHeaders(request, options, includeAcl: false);
         return await SendAsync(request, static async (response, ct) =>
         {
-            OssXmlElement root = await OssXml.LoadAsync(response, ct).ConfigureAwait(false);
+            var root = await OssXml.LoadAsync(response, ct).ConfigureAwait(false);
             return root.Value("UploadId") is { Length: > 0 } id ? id : throw OssXml.Missing(response, "an UploadId");
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -35,8 +35,8 @@ public sealed partial class OssClient
         var request = new OssRequest(HttpMethod.Put, bucket, key) { Body = body, VerifyUploadCrc = true, Credentials = options?.Credentials }
             .AddQuery("partNumber", partNumber.ToString(CultureInfo.InvariantCulture))
             .AddQuery("uploadId", uploadId);
-        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        string eTag = ResponseHeaders.Get(response, "ETag") ?? throw OssXml.Missing(response, "the part's ETag");
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var eTag = ResponseHeaders.Get(response, "ETag") ?? throw OssXml.Missing(response, "the part's ETag");
         return new OssUploadedPart(partNumber, eTag, data.Length, body.SentCrc64!.Value);
     }
 
@@ -63,21 +63,21 @@ public sealed partial class OssClient
         ulong? expectedCrc = null;
         if (_options.VerifyCrc64)
         {
-            ulong combined = sorted[0].Crc64;
-            for (int i = 1; i < sorted.Count; i++) combined = Crc64Ecma.Combine(combined, sorted[i].Crc64, sorted[i].Size);
+            var combined = sorted[0].Crc64;
+            for (var i = 1; i < sorted.Count; i++) combined = Crc64Ecma.Combine(combined, sorted[i].Crc64, sorted[i].Size);
             expectedCrc = combined;
         }
 
         // The body is read inside the attempt (bounded, retried with it); a CRC mismatch is thrown after it, outside
         // the retries as before (completing an upload twice cannot fix it), whatever the body holds.
-        PutObjectResult result = await SendAsync(request, async (response, ct) =>
+        var result = await SendAsync(request, async (response, ct) =>
         {
-            ulong? reported = ResponseHeaders.Crc64(response);
-            string? eTag = ResponseHeaders.Get(response, "ETag");
-            bool mismatch = expectedCrc is ulong expected && reported is ulong r && r != expected;
+            var reported = ResponseHeaders.Crc64(response);
+            var eTag = ResponseHeaders.Get(response, "ETag");
+            var mismatch = expectedCrc is ulong expected && reported is ulong r && r != expected;
             if (eTag is null && !mismatch && response.Content.Headers.ContentLength != 0)
             {
-                OssXmlElement root = await OssXml.LoadAsync(response, ct).ConfigureAwait(false);
+                var root = await OssXml.LoadAsync(response, ct).ConfigureAwait(false);
                 eTag = root.Value("ETag");
             }
 
@@ -98,7 +98,7 @@ public sealed partial class OssClient
         using (var writer = XmlWriter.Create(output, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = true }))
         {
             writer.WriteStartElement("CompleteMultipartUpload");
-            foreach (OssUploadedPart part in parts)
+            foreach (var part in parts)
             {
                 writer.WriteStartElement("Part");
                 writer.WriteElementString("PartNumber", part.PartNumber.ToString(CultureInfo.InvariantCulture));
@@ -119,6 +119,6 @@ public sealed partial class OssClient
         ValidateKey(key);
         ArgumentException.ThrowIfNullOrEmpty(uploadId);
         var request = new OssRequest(HttpMethod.Delete, bucket, key) { Credentials = options?.Credentials }.AddQuery("uploadId", uploadId);
-        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -44,7 +44,7 @@ public sealed partial class OssClient
         ArgumentNullException.ThrowIfNull(content);
         if (!content.CanRead) throw new ArgumentException("The stream must be readable.", nameof(content));
 
-        long? length = content.CanSeek ? content.Length - content.Position : options?.ContentLength;
+        var length = content.CanSeek ? content.Length - content.Position : options?.ContentLength;
         if (length is long known && known <= _options.MultipartThreshold)
         {
             return await PutSingleAsync(bucket, key, new StreamRequestBody(content, known), options, cancellationToken).ConfigureAwait(false);
@@ -60,7 +60,7 @@ public sealed partial class OssClient
         var request = new OssRequest(HttpMethod.Put, bucket, key) { Body = body, VerifyUploadCrc = true };
         ApplyUploadHeaders(request, options, includeAcl: true);
         request.ContentType ??= defaultContentType;
-        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         return new PutObjectResult(ResponseHeaders.Get(response, "ETag"), ResponseHeaders.Crc64(response),
             ResponseHeaders.Get(response, "x-oss-version-id"), ResponseHeaders.RequestId(response), 0);
     }
@@ -82,13 +82,13 @@ public sealed partial class OssClient
             request.AddHeader("x-oss-range-behavior", "standard");
         }
 
-        HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         try
         {
-            ObjectMetadata metadata = ResponseHeaders.Metadata(response);
-            bool partial = response.StatusCode == HttpStatusCode.PartialContent;
-            long? total = partial ? response.Content.Headers.ContentRange?.Length : metadata.ContentLength;
-            Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var metadata = ResponseHeaders.Metadata(response);
+            var partial = response.StatusCode == HttpStatusCode.PartialContent;
+            var total = partial ? response.Content.Headers.ContentRange?.Length : metadata.ContentLength;
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             if (!partial && _options.VerifyCrc64 && metadata.Crc64 is ulong expected)
             {
                 body = new Crc64ReadStream(body, expected, leaveOpen: false, metadata.RequestId);
@@ -109,7 +109,7 @@ public sealed partial class OssClient
         ValidateBucket(bucket);
         ValidateKey(key);
         var request = new OssRequest(HttpMethod.Head, bucket, key) { Credentials = options?.Credentials };
-        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         return ResponseHeaders.Metadata(response);
     }
 
@@ -119,7 +119,7 @@ public sealed partial class OssClient
         ValidateBucket(bucket);
         ValidateKey(key);
         var request = new OssRequest(HttpMethod.Delete, bucket, key) { Credentials = options?.Credentials };
-        using HttpResponseMessage response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     internal static void ApplyUploadHeaders(OssRequest request, PutObjectOptions? options, bool includeAcl)

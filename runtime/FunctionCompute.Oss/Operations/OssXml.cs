@@ -39,7 +39,7 @@ internal sealed class OssXmlElement(string name)
     // Recursion is bounded by OssResponseLimits.MaxXmlDepth.
     private void AppendText(StringBuilder text)
     {
-        foreach (object part in _content ?? [])
+        foreach (var part in _content ?? [])
         {
             if (part is string s) text.Append(s);
             else ((OssXmlElement)part).AppendText(text);
@@ -60,8 +60,9 @@ internal static class OssXml
         OssException TooLarge() => Limit(response, OssResponseLimits.ResponseTooLarge,
             $"is over {ResponseLimits.Describe(OssResponseLimits.MaxXmlBytes)}, the limit for an XML answer; reading stopped there");
         if (response.Content.Headers.ContentLength > OssResponseLimits.MaxXmlBytes) throw TooLarge();
-        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var limited = new LimitedReadStream(body, OssResponseLimits.MaxXmlBytes, TooLarge, cancellationToken);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var limited = new LimitedReadStream(body, OssResponseLimits.MaxXmlBytes, TooLarge, cancellationToken);
+        await using var disposeLimited = limited.ConfigureAwait(false);
         try
         {
             using var reader = XmlReader.Create(limited, SafeXml.AsyncReaderSettings);
@@ -139,7 +140,7 @@ internal static class OssXml
                     }
 
                     var element = new OssXmlElement(reader.LocalName);
-                    if (_open.TryPeek(out OssXmlElement? parent)) parent.Add(element);
+                    if (_open.TryPeek(out var parent)) parent.Add(element);
                     else _root = element;
                     if (!reader.IsEmptyElement) _open.Push(element);
                     break;
@@ -148,7 +149,7 @@ internal static class OssXml
                     break;
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
                     // Whitespace outside the root (after the declaration) belongs to no element.
-                    if (_open.TryPeek(out OssXmlElement? open)) open.Add(reader.Value);
+                    if (_open.TryPeek(out var open)) open.Add(reader.Value);
                     break;
             }
         }
@@ -161,7 +162,7 @@ internal static class OssXml
         parent.Elements().Where(e => e.Name == name);
 
     public static long Long(this OssXmlElement parent, string name) =>
-        long.TryParse(parent.Value(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : 0;
+        long.TryParse(parent.Value(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0;
 
     public static bool Bool(this OssXmlElement parent, string name) =>
         string.Equals(parent.Value(name), "true", StringComparison.OrdinalIgnoreCase);

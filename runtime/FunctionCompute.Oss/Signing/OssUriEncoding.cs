@@ -30,9 +30,9 @@ public static class OssUriEncoding
 
         var bytes = new List<byte>(value.Length);
         Span<byte> utf8 = stackalloc byte[4];
-        for (int i = 0; i < value.Length; i++)
+        for (var i = 0; i < value.Length; i++)
         {
-            char c = value[i];
+            var c = value[i];
             if (c == '%')
             {
                 if (i + 2 >= value.Length || !IsHex(value[i + 1]) || !IsHex(value[i + 2]))
@@ -49,14 +49,14 @@ public static class OssUriEncoding
             }
             else if (char.IsSurrogate(c) && i + 1 < value.Length)
             {
-                int n = Encoding.UTF8.GetBytes(value.AsSpan(i, 2), utf8);
-                for (int k = 0; k < n; k++) bytes.Add(utf8[k]);
+                var n = Encoding.UTF8.GetBytes(value.AsSpan(i, 2), utf8);
+                for (var k = 0; k < n; k++) bytes.Add(utf8[k]);
                 i++;
             }
             else
             {
-                int n = Encoding.UTF8.GetBytes(value.AsSpan(i, 1), utf8);
-                for (int k = 0; k < n; k++) bytes.Add(utf8[k]);
+                var n = Encoding.UTF8.GetBytes(value.AsSpan(i, 1), utf8);
+                for (var k = 0; k < n; k++) bytes.Add(utf8[k]);
             }
         }
 

@@ -47,9 +47,9 @@ internal sealed class OssV4Authorization
         }
 
         string? credential = null, signature = null, additional = null;
-        foreach (string part in header[prefix.Length..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in header[prefix.Length..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            int eq = part.IndexOf('=');
+            var eq = part.IndexOf('=');
             if (eq <= 0)
             {
                 return false;
@@ -71,13 +71,13 @@ internal sealed class OssV4Authorization
         }
 
         // Credential = <AccessKeyId>/<yyyyMMdd>/<region>/<product>/aliyun_v4_request; the key id itself has no '/'.
-        string[] c = credential.Split('/');
+        var c = credential.Split('/');
         if (c.Length != 5 || c[0].Length == 0 || c[1].Length != 8 || c[2].Length == 0 || c[3].Length == 0 || c[4] != OssV4Signer.TerminationString)
         {
             return false;
         }
 
-        string[] names = additional is null ? [] : additional.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var names = additional is null ? [] : additional.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         authorization = new OssV4Authorization(c[0], c[1], c[2], c[3], names, signature);
         return true;
     }

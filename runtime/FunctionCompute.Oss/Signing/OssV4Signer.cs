@@ -39,21 +39,21 @@ public static class OssV4Signer
         ArgumentException.ThrowIfNullOrEmpty(region);
         ArgumentException.ThrowIfNullOrEmpty(product);
 
-        string dateTime = request.GetHeader("x-oss-date")?.Trim() ?? "";
+        var dateTime = request.GetHeader("x-oss-date")?.Trim() ?? "";
         if (!DateTime.TryParseExact(dateTime, DateTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
             throw new ArgumentException("The request needs an x-oss-date header in yyyyMMddTHHmmssZ form before it can be signed.", nameof(request));
         }
 
-        string date = dateTime[..8];
+        var date = dateTime[..8];
         IReadOnlyList<string> additional = ResolveAdditionalHeaders(request);
-        string canonicalRequest = BuildCanonicalRequest(request, additional);
-        string scope = $"{date}/{region}/{product}/{TerminationString}";
-        string stringToSign = BuildStringToSign(dateTime, scope, canonicalRequest);
-        byte[] signingKey = DeriveSigningKey(accessKeySecret, date, region, product);
-        string signature = Convert.ToHexStringLower(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
-        string additionalList = string.Join(';', additional);
-        string authorization = additional.Count == 0
+        var canonicalRequest = BuildCanonicalRequest(request, additional);
+        var scope = $"{date}/{region}/{product}/{TerminationString}";
+        var stringToSign = BuildStringToSign(dateTime, scope, canonicalRequest);
+        var signingKey = DeriveSigningKey(accessKeySecret, date, region, product);
+        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
+        var additionalList = string.Join(';', additional);
+        var authorization = additional.Count == 0
             ? $"{Algorithm} Credential={accessKeyId}/{scope},Signature={signature}"
             : $"{Algorithm} Credential={accessKeyId}/{scope},AdditionalHeaders={additionalList},Signature={signature}";
         return new OssV4Signature(canonicalRequest, stringToSign, signature, authorization, scope, additionalList);
@@ -69,7 +69,7 @@ public static class OssV4Signer
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(authorization);
-        string? dateTime = request.GetHeader("x-oss-date");
+        var dateTime = request.GetHeader("x-oss-date");
         if (dateTime is null || !dateTime.Trim().StartsWith(authorization.Date, StringComparison.Ordinal))
         {
             return false;
@@ -101,7 +101,7 @@ public static class OssV4Signer
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(additionalHeaders);
         var headers = CollectHeaders(request);
-        string payload = headers.TryGetValue("x-oss-content-sha256", out string? p) ? p : UnsignedPayload;
+        var payload = headers.TryGetValue("x-oss-content-sha256", out var p) ? p : UnsignedPayload;
         var sb = new StringBuilder(256);
         sb.Append(request.Method).Append('\n');
         sb.Append(BuildCanonicalUri(request.Bucket, request.Key)).Append('\n');
@@ -143,7 +143,7 @@ public static class OssV4Signer
 
         items.Sort(static (a, b) =>
         {
-            int c = string.CompareOrdinal(a.Key, b.Key);
+            var c = string.CompareOrdinal(a.Key, b.Key);
             return c != 0 ? c : string.CompareOrdinal(a.Value, b.Value);
         });
         var sb = new StringBuilder();
@@ -160,9 +160,9 @@ public static class OssV4Signer
     /// <summary>The signing key chain: HMAC over date, region, product and the termination string.</summary>
     public static byte[] DeriveSigningKey(string accessKeySecret, string date, string region, string product = DefaultProduct)
     {
-        byte[] kDate = HMACSHA256.HashData(Encoding.UTF8.GetBytes("aliyun_v4" + accessKeySecret), Encoding.UTF8.GetBytes(date));
-        byte[] kRegion = HMACSHA256.HashData(kDate, Encoding.UTF8.GetBytes(region));
-        byte[] kService = HMACSHA256.HashData(kRegion, Encoding.UTF8.GetBytes(product));
+        var kDate = HMACSHA256.HashData(Encoding.UTF8.GetBytes("aliyun_v4" + accessKeySecret), Encoding.UTF8.GetBytes(date));
+        var kRegion = HMACSHA256.HashData(kDate, Encoding.UTF8.GetBytes(region));
+        var kService = HMACSHA256.HashData(kRegion, Encoding.UTF8.GetBytes(product));
         return HMACSHA256.HashData(kService, Encoding.UTF8.GetBytes(TerminationString));
     }
 
@@ -176,9 +176,9 @@ public static class OssV4Signer
     {
         var present = CollectHeaders(request);
         var result = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (string name in request.AdditionalHeaders)
+        foreach (var name in request.AdditionalHeaders)
         {
-            string lower = name.Trim().ToLowerInvariant();
+            var lower = name.Trim().ToLowerInvariant();
             if (lower.Length > 0 && !IsDefaultSigned(lower) && present.ContainsKey(lower))
             {
                 result.Add(lower);
@@ -193,9 +193,9 @@ public static class OssV4Signer
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in request.Headers)
         {
-            string lower = name.Trim().ToLowerInvariant();
-            string trimmed = value.Trim();
-            headers[lower] = headers.TryGetValue(lower, out string? existing) ? existing + "," + trimmed : trimmed;
+            var lower = name.Trim().ToLowerInvariant();
+            var trimmed = value.Trim();
+            headers[lower] = headers.TryGetValue(lower, out var existing) ? existing + "," + trimmed : trimmed;
         }
 
         return headers;

@@ -96,7 +96,10 @@ public sealed class FunctionAppOptions
         var trimmed = text.Trim();
         if (IPAddress.TryParse(trimmed, out var address)
             && (address.AddressFamily == AddressFamily.InterNetworkV6 ? trimmed.Contains(':') : trimmed.Count(c => c == '.') == 3))
+        {
             return address;
+        }
+
         throw new InvalidOperationException($"Environment variable {name} must be an IP address (0.0.0.0, 127.0.0.1, ::1, ...), but is '{text}'.");
     }
 }

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Contract;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionCompute.Runtime.Invocation;
 

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using FunctionCompute.Runtime.Context;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionCompute.Runtime.Invocation;
 

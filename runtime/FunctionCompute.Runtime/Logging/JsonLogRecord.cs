@@ -37,7 +37,7 @@ internal sealed class JsonLogRecord
     private static readonly JsonEncodedText RuntimeCategory = JsonEncodedText.Encode("FunctionCompute.Runtime", Encoder);
 
     [ThreadStatic]
-    private static JsonLogRecord? t_free;
+    private static JsonLogRecord? _freeOnThisThread;
 
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly Utf8JsonWriter _json;
@@ -95,8 +95,8 @@ internal sealed class JsonLogRecord
 
     private static JsonLogRecord Rent()
     {
-        var record = t_free ?? new JsonLogRecord();
-        t_free = null;
+        var record = _freeOnThisThread ?? new JsonLogRecord();
+        _freeOnThisThread = null;
         return record;
     }
 
@@ -108,7 +108,7 @@ internal sealed class JsonLogRecord
         record._credentials = null;
         record._scopeOpen = false;
         // A huge record (a long message) leaves its buffer to the collector rather than pinning it to the thread.
-        if (record._buffer.Capacity <= KeepBelow) t_free = record;
+        if (record._buffer.Capacity <= KeepBelow) _freeOnThisThread = record;
     }
 
     private void Finish(FcLogWriter writer)

@@ -106,7 +106,7 @@ public class CredentialDocumentProperties
 
     private static void AssertNoSecrets(Exception exception, Doc doc)
     {
-        string text = Secrets.AllText(exception);
+        var text = Secrets.AllText(exception);
         Secrets.AssertAbsent(text, doc.Secret, doc.Token, Caller.AccessKeySecret, Caller.SecurityToken);
         Assert.False(string.IsNullOrWhiteSpace(exception.Message));
     }
@@ -119,7 +119,7 @@ public class CredentialDocumentProperties
     {
         try
         {
-            CloudCredentials credentials = await fetch();
+            var credentials = await fetch();
             Assert.False(credentials.IsEmpty);
             if (!intact) return;
             Assert.Equal(doc.Secret, credentials.AccessKeySecret);
@@ -165,7 +165,7 @@ public class CredentialDocumentProperties
         await gen.SampleAsync(async (separator, encoded, filler) =>
         {
             // What STS echoes: its string to sign (parameters encoded twice) or the plain query.
-            string echoed = encoded
+            var echoed = encoded
                 ? $"POST&%2F&AccessKeyId%3D{Caller.AccessKeyId}%26SecurityToken%3D{Caller.SecurityToken}{separator}{filler}"
                 : $"AccessKeyId={Caller.AccessKeyId}&SecurityToken={Caller.SecurityToken}{separator}{filler}";
             var json = new JsonObject

@@ -26,7 +26,7 @@ public partial class RpcSignatureProperties
     // §4.1 steps 5-6.
     private static string ReferenceSign(string method, IEnumerable<KeyValuePair<string, string>> parameters, string secret)
     {
-        string stringToSign = method + "&" + ReferenceEncode("/") + "&" + ReferenceEncode(ReferenceCanonical(parameters));
+        var stringToSign = method + "&" + ReferenceEncode("/") + "&" + ReferenceEncode(ReferenceCanonical(parameters));
         return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret + "&"), Encoding.UTF8.GetBytes(stringToSign)));
     }
 
@@ -60,7 +60,7 @@ public partial class RpcSignatureProperties
     {
         TextGen.Text(40).Sample(text =>
         {
-            string encoded = RpcSignature.PercentEncode(text);
+            var encoded = RpcSignature.PercentEncode(text);
             Assert.Equal(ReferenceEncode(text), encoded);
             Assert.Matches("^(?:[A-Za-z0-9_.~-]|%[0-9A-F]{2})*$", encoded);
             Assert.Equal(text, Uri.UnescapeDataString(encoded));
@@ -87,7 +87,7 @@ public partial class RpcSignatureProperties
                   select (parameters, shuffled, changed, extra);
         gen.Sample(t =>
         {
-            string signature = RpcSignature.Sign("POST", t.parameters, "secret");
+            var signature = RpcSignature.Sign("POST", t.parameters, "secret");
             Assert.Equal(signature, RpcSignature.Sign("POST", t.shuffled, "secret"));
             var (name, value) = t.parameters[t.changed];
             var changed = t.parameters.Select((p, i) => i == t.changed ? KeyValuePair.Create(name, value + t.extra) : p).ToArray();

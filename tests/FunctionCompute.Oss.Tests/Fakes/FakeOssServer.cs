@@ -73,7 +73,7 @@ public sealed class FakeOssServer : IAsyncDisposable
             o.Listen(IPAddress.Loopback, 0);
             o.Limits.MaxRequestBodySize = null;
         });
-        WebApplication app = builder.Build();
+        var app = builder.Build();
         var server = new FakeOssServer(app);
         app.Run(server.HandleAsync);
         await app.StartAsync();
@@ -103,7 +103,7 @@ public sealed class FakeOssServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext ctx)
     {
-        RecordedRequest rec = Record(ctx);
+        var rec = Record(ctx);
         Requests.Enqueue(rec);
         ctx.Response.Headers["x-oss-request-id"] = Guid.NewGuid().ToString("N");
         Verify(rec);
@@ -111,7 +111,7 @@ public sealed class FakeOssServer : IAsyncDisposable
         Func<HttpContext, RecordedRequest, Func<Task>, Task>? script = null;
         lock (_scripts)
         {
-            int i = _scripts.FindIndex(s => s.Match(rec));
+            var i = _scripts.FindIndex(s => s.Match(rec));
             if (i >= 0)
             {
                 script = _scripts[i].Handle;
@@ -125,18 +125,18 @@ public sealed class FakeOssServer : IAsyncDisposable
 
     private static RecordedRequest Record(HttpContext ctx)
     {
-        string raw = ctx.Features.Get<IHttpRequestFeature>()!.RawTarget;
-        string host = ctx.Request.Host.Host;
-        int q = raw.IndexOf('?');
-        string path = q < 0 ? raw : raw[..q];
-        string query = q < 0 ? "" : raw[(q + 1)..];
-        bool pathStyle = IPAddress.TryParse(host, out _) || host == "localhost";
+        var raw = ctx.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        var host = ctx.Request.Host.Host;
+        var q = raw.IndexOf('?');
+        var path = q < 0 ? raw : raw[..q];
+        var query = q < 0 ? "" : raw[(q + 1)..];
+        var pathStyle = IPAddress.TryParse(host, out _) || host == "localhost";
         string? bucket;
         string? key;
         if (pathStyle)
         {
-            string rest = path.TrimStart('/');
-            int slash = rest.IndexOf('/');
+            var rest = path.TrimStart('/');
+            var slash = rest.IndexOf('/');
             bucket = slash < 0 ? (rest.Length == 0 ? null : rest) : rest[..slash];
             key = slash < 0 ? null : Uri.UnescapeDataString(rest[(slash + 1)..]);
         }
@@ -147,9 +147,9 @@ public sealed class FakeOssServer : IAsyncDisposable
         }
 
         var queryList = new List<KeyValuePair<string, string?>>();
-        foreach (string part in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
-            int eq = part.IndexOf('=');
+            var eq = part.IndexOf('=');
             queryList.Add(eq < 0
                 ? new(Uri.UnescapeDataString(part), null)
                 : new(Uri.UnescapeDataString(part[..eq]), Uri.UnescapeDataString(part[(eq + 1)..])));
@@ -180,7 +180,7 @@ public sealed class FakeOssServer : IAsyncDisposable
         var signing = new OssSigningRequest(rec.Method, rec.Bucket, rec.Key);
         signing.Query.AddRange(rec.Query);
         foreach (var (k, v) in rec.Headers) signing.AddHeader(k, v);
-        rec.SignatureValid = Secrets.TryGetValue(auth!.AccessKeyId, out string? secret) && OssV4Signer.Verify(signing, auth, secret);
+        rec.SignatureValid = Secrets.TryGetValue(auth!.AccessKeyId, out var secret) && OssV4Signer.Verify(signing, auth, secret);
     }
 
     private async Task ProcessAsync(HttpContext ctx, RecordedRequest rec)
@@ -192,15 +192,15 @@ public sealed class FakeOssServer : IAsyncDisposable
             return;
         }
 
-        string method = rec.Method;
-        string id = $"{rec.Bucket}/{rec.Key}";
+        var method = rec.Method;
+        var id = $"{rec.Bucket}/{rec.Key}";
         if (method == "GET" && rec.Key is null && rec.QueryValue("list-type") == "2") { await ListAsync(ctx, rec); return; }
         if (method == "POST" && rec.HasQuery("uploads")) { await InitiateAsync(ctx, rec); return; }
         if (method == "PUT" && rec.HasQuery("uploadId")) { await UploadPartAsync(ctx, rec); return; }
         if (method == "POST" && rec.HasQuery("uploadId")) { await CompleteAsync(ctx, rec); return; }
         if (method == "DELETE" && rec.HasQuery("uploadId"))
         {
-            string uploadId = rec.QueryValue("uploadId")!;
+            var uploadId = rec.QueryValue("uploadId")!;
             _uploads.TryRemove(uploadId, out _);
             AbortedUploads.Enqueue(uploadId);
             ctx.Response.StatusCode = 204;
@@ -211,7 +211,7 @@ public sealed class FakeOssServer : IAsyncDisposable
         {
             case "PUT":
             {
-                byte[] body = await ReadBodyAsync(ctx, rec);
+                var body = await ReadBodyAsync(ctx, rec);
                 if (rec.Header("Content-MD5") is { } md5 && md5 != Convert.ToBase64String(MD5.HashData(body)))
                 {
                     ctx.Response.StatusCode = 400;
@@ -228,7 +228,7 @@ public sealed class FakeOssServer : IAsyncDisposable
 
                 var meta = rec.Headers.Where(h => h.Key.StartsWith("x-oss-meta-", StringComparison.OrdinalIgnoreCase))
                     .ToDictionary(h => h.Key["x-oss-meta-".Length..].ToLowerInvariant(), h => h.Value);
-                StoredObject obj = Store(id, body, rec.Header("Content-Type"), meta);
+                var obj = Store(id, body, rec.Header("Content-Type"), meta);
                 ctx.Response.Headers.ETag = obj.ETag;
                 ctx.Response.Headers["x-oss-hash-crc64ecma"] = obj.Crc64.ToString(CultureInfo.InvariantCulture);
                 return;
@@ -255,10 +255,10 @@ public sealed class FakeOssServer : IAsyncDisposable
 
     private async Task GetAsync(HttpContext ctx, RecordedRequest rec, string id, bool head)
     {
-        if (!Objects.TryGetValue(id, out StoredObject? obj))
+        if (!Objects.TryGetValue(id, out var obj))
         {
             ctx.Response.StatusCode = 404;
-            string xml = "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>nk</RequestId><EC>0026-00000001</EC></Error>";
+            var xml = "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>nk</RequestId><EC>0026-00000001</EC></Error>";
             if (head) ctx.Response.Headers["x-oss-err"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(xml));
             else await WriteXmlAsync(ctx, xml);
             return;
@@ -274,7 +274,7 @@ public sealed class FakeOssServer : IAsyncDisposable
         long start = 0, end = obj.Data.Length - 1;
         if (rec.Header("Range") is { } range && range.StartsWith("bytes=", StringComparison.Ordinal))
         {
-            string[] p = range["bytes=".Length..].Split('-');
+            var p = range["bytes=".Length..].Split('-');
             if (p[0].Length == 0) { start = Math.Max(0, obj.Data.Length - long.Parse(p[1], CultureInfo.InvariantCulture)); }
             else
             {
@@ -299,17 +299,17 @@ public sealed class FakeOssServer : IAsyncDisposable
 
     private async Task ListAsync(HttpContext ctx, RecordedRequest rec)
     {
-        string prefix = rec.QueryValue("prefix") ?? "";
-        int max = int.Parse(rec.QueryValue("max-keys") ?? "100", CultureInfo.InvariantCulture);
-        string? token = rec.QueryValue("continuation-token");
-        string after = token is null ? rec.QueryValue("start-after") ?? "" : token["tok:".Length..];
-        bool url = rec.QueryValue("encoding-type") == "url";
+        var prefix = rec.QueryValue("prefix") ?? "";
+        var max = int.Parse(rec.QueryValue("max-keys") ?? "100", CultureInfo.InvariantCulture);
+        var token = rec.QueryValue("continuation-token");
+        var after = token is null ? rec.QueryValue("start-after") ?? "" : token["tok:".Length..];
+        var url = rec.QueryValue("encoding-type") == "url";
         string Enc(string s) => url ? OssUriEncoding.Encode(s) : s;
         var keys = Objects.Keys.Where(k => k.StartsWith(rec.Bucket + "/", StringComparison.Ordinal))
             .Select(k => k[(rec.Bucket!.Length + 1)..]).Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && string.CompareOrdinal(k, after) > 0)
             .OrderBy(k => k, StringComparer.Ordinal).ToList();
         var page = keys.Take(max).ToList();
-        bool truncated = keys.Count > max;
+        var truncated = keys.Count > max;
         var root = new XElement("ListBucketResult",
             new XElement("Name", rec.Bucket),
             new XElement("Prefix", Enc(prefix)),
@@ -330,7 +330,7 @@ public sealed class FakeOssServer : IAsyncDisposable
 
     private async Task InitiateAsync(HttpContext ctx, RecordedRequest rec)
     {
-        string uploadId = "up-" + Guid.NewGuid().ToString("N");
+        var uploadId = "up-" + Guid.NewGuid().ToString("N");
         _uploads[uploadId] = new ConcurrentDictionary<int, byte[]>();
         await WriteXmlAsync(ctx, new XElement("InitiateMultipartUploadResult",
             new XElement("Bucket", rec.Bucket), new XElement("Key", rec.Key), new XElement("UploadId", uploadId)).ToString());
@@ -338,13 +338,13 @@ public sealed class FakeOssServer : IAsyncDisposable
 
     private async Task UploadPartAsync(HttpContext ctx, RecordedRequest rec)
     {
-        int now = Interlocked.Increment(ref _partsInFlight);
+        var now = Interlocked.Increment(ref _partsInFlight);
         try
         {
             int seen;
             while ((seen = Volatile.Read(ref MaxPartsInFlight)) < now && Interlocked.CompareExchange(ref MaxPartsInFlight, now, seen) != seen) { }
             if (PartDelay > TimeSpan.Zero) await Task.Delay(PartDelay);
-            byte[] body = await ReadBodyAsync(ctx, rec);
+            var body = await ReadBodyAsync(ctx, rec);
             if (!_uploads.TryGetValue(rec.QueryValue("uploadId")!, out var parts))
             {
                 ctx.Response.StatusCode = 404;
@@ -371,7 +371,7 @@ public sealed class FakeOssServer : IAsyncDisposable
 
     private async Task CompleteAsync(HttpContext ctx, RecordedRequest rec)
     {
-        byte[] body = await ReadBodyAsync(ctx, rec);
+        var body = await ReadBodyAsync(ctx, rec);
         if (!_uploads.TryRemove(rec.QueryValue("uploadId")!, out var parts))
         {
             ctx.Response.StatusCode = 404;
@@ -381,12 +381,12 @@ public sealed class FakeOssServer : IAsyncDisposable
 
         var doc = XElement.Parse(Encoding.UTF8.GetString(body));
         using var all = new MemoryStream();
-        int last = 0;
+        var last = 0;
         foreach (var part in doc.Elements("Part"))
         {
-            int n = int.Parse(part.Element("PartNumber")!.Value, CultureInfo.InvariantCulture);
-            string etag = part.Element("ETag")!.Value;
-            if (n <= last || !parts.TryGetValue(n, out byte[]? data) || etag != "\"" + Convert.ToHexString(MD5.HashData(data)) + "\"")
+            var n = int.Parse(part.Element("PartNumber")!.Value, CultureInfo.InvariantCulture);
+            var etag = part.Element("ETag")!.Value;
+            if (n <= last || !parts.TryGetValue(n, out var data) || etag != "\"" + Convert.ToHexString(MD5.HashData(data)) + "\"")
             {
                 ctx.Response.StatusCode = 400;
                 await WriteXmlAsync(ctx, "<Error><Code>InvalidPart</Code><Message>bad part</Message></Error>");
@@ -397,7 +397,7 @@ public sealed class FakeOssServer : IAsyncDisposable
             all.Write(data);
         }
 
-        StoredObject obj = Store($"{rec.Bucket}/{rec.Key}", all.ToArray(), null, new());
+        var obj = Store($"{rec.Bucket}/{rec.Key}", all.ToArray(), null, new());
         ctx.Response.Headers["x-oss-hash-crc64ecma"] = obj.Crc64.ToString(CultureInfo.InvariantCulture);
         await WriteXmlAsync(ctx, new XElement("CompleteMultipartUploadResult",
             new XElement("Bucket", rec.Bucket), new XElement("Key", rec.Key), new XElement("ETag", "\"MULTI-" + doc.Elements("Part").Count() + "\"")).ToString());
@@ -406,7 +406,7 @@ public sealed class FakeOssServer : IAsyncDisposable
     public async Task<byte[]> ReadBodyAsync(HttpContext ctx, RecordedRequest rec)
     {
         using var ms = new MemoryStream();
-        byte[] buffer = new byte[64 * 1024];
+        var buffer = new byte[64 * 1024];
         int n;
         while ((n = await ctx.Request.Body.ReadAsync(buffer)) > 0)
         {

@@ -51,10 +51,10 @@ public sealed class GatedStream(long length, long gate, Task serverReceived) : S
             GateWasOpenedByServer = true;
         }
 
-        int n = (int)Math.Min(buffer.Length, length - _position);
+        var n = (int)Math.Min(buffer.Length, length - _position);
         if (_position < gate) n = (int)Math.Min(n, gate - _position);
         var span = buffer.Span;
-        for (int i = 0; i < n; i++) span[i] = ValueAt(_position + i);
+        for (var i = 0; i < n; i++) span[i] = ValueAt(_position + i);
         _position += n;
         return n;
     }

@@ -15,8 +15,8 @@ public class Crc64Properties
 
     private static IEnumerable<(int Start, int Length)> Chunks(int length, int[] cuts)
     {
-        int start = 0;
-        foreach (int cut in cuts.Append(length))
+        var start = 0;
+        foreach (var cut in cuts.Append(length))
         {
             yield return (start, cut - start);
             start = cut;
@@ -28,7 +28,7 @@ public class Crc64Properties
     {
         DataAndCuts.Sample(t =>
         {
-            ulong oneShot = Crc64Ecma.Compute(t.Data);
+            var oneShot = Crc64Ecma.Compute(t.Data);
             Assert.Equal(Crc64Tests.Bitwise(t.Data), oneShot);
             ulong chained = 0;
             foreach (var (start, length) in Chunks(t.Data.Length, t.Cuts)) chained = Crc64Ecma.Compute(t.Data.AsSpan(start, length), chained);

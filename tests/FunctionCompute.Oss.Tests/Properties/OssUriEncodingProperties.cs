@@ -25,9 +25,9 @@ public partial class OssUriEncodingProperties
     /// <summary>Every %XX must stand for a byte that had to be escaped: unreserved bytes stay literal.</summary>
     private static void AssertMinimal(string encoded, bool keepSlash)
     {
-        for (int i = encoded.IndexOf('%'); i >= 0; i = encoded.IndexOf('%', i + 1))
+        for (var i = encoded.IndexOf('%'); i >= 0; i = encoded.IndexOf('%', i + 1))
         {
-            byte b = Convert.FromHexString(encoded.AsSpan(i + 1, 2))[0];
+            var b = Convert.FromHexString(encoded.AsSpan(i + 1, 2))[0];
             Assert.False(IsUnreserved(b), $"unreserved byte 0x{b:X2} was escaped in {encoded}");
             if (keepSlash) Assert.NotEqual((byte)'/', b);
         }
@@ -38,7 +38,7 @@ public partial class OssUriEncodingProperties
     {
         Key.Sample(key =>
         {
-            string encoded = OssUriEncoding.Encode(key);
+            var encoded = OssUriEncoding.Encode(key);
             Assert.Matches(StrictlyEncoded(), encoded);
             AssertMinimal(encoded, keepSlash: false);
             Assert.Equal(key, Uri.UnescapeDataString(encoded));
@@ -54,7 +54,7 @@ public partial class OssUriEncodingProperties
     {
         Key.Sample(key =>
         {
-            string encoded = OssUriEncoding.Encode(key, keepSlash: true);
+            var encoded = OssUriEncoding.Encode(key, keepSlash: true);
             Assert.Matches(StrictlyEncodedPath(), encoded);
             AssertMinimal(encoded, keepSlash: true);
             Assert.Equal(key.Count(c => c == '/'), encoded.Count(c => c == '/'));

@@ -82,7 +82,7 @@ public class OssV4SignerProperties
     {
         Input.Sample(input =>
         {
-            OssV4Signature actual = Sign(input);
+            var actual = Sign(input);
             Assert.Equal(ReferenceV4.CanonicalRequest(input), actual.CanonicalRequest);
             var (signature, authorization) = ReferenceV4.Sign(input, AccessKeyId, Secret, Region);
             Assert.Equal(signature, actual.Signature);
@@ -114,7 +114,7 @@ public class OssV4SignerProperties
     {
         Gen.Select(Input, Gen.Enum<Part>(), Gen.String[Gen.Char.AlphaNumeric, 1, 6]).Sample((input, part, extra) =>
         {
-            string before = Sign(input).Signature;
+            var before = Sign(input).Signature;
             string after;
             switch (part)
             {
@@ -141,8 +141,8 @@ public class OssV4SignerProperties
                     after = Sign(input with { Headers = [.. input.Headers.Where(h => h.Name != "x-oss-meta-new" + extra), ("x-oss-meta-new" + extra.ToLowerInvariant(), extra)] }).Signature;
                     break;
                 case Part.Date:
-                    string date = input.Headers[0].Value;
-                    string changed = date[..^2] + (date[^2] == '0' ? "1" : "0") + "Z";
+                    var date = input.Headers[0].Value;
+                    var changed = date[..^2] + (date[^2] == '0' ? "1" : "0") + "Z";
                     after = Sign(input with { Headers = [("x-oss-date", changed), .. input.Headers.Skip(1)] }).Signature;
                     break;
                 case Part.Secret:
@@ -153,7 +153,7 @@ public class OssV4SignerProperties
                     break;
                 default:
                     // An unsigned header (and any part the sample cannot change) leaves the signature as it was.
-                    string name = "x-unsigned-" + extra.ToLowerInvariant();
+                    var name = "x-unsigned-" + extra.ToLowerInvariant();
                     if (input.AdditionalHeaders.Any(a => a.Equals(name, StringComparison.OrdinalIgnoreCase))) return;
                     Assert.Equal(before, Sign(input with { Headers = [.. input.Headers, (name, extra)] }).Signature);
                     return;
@@ -168,7 +168,7 @@ public class OssV4SignerProperties
     {
         Gen.Select(Input, Gen.String[Gen.Char.AlphaNumeric, 1, 6]).Sample((input, extra) =>
         {
-            OssV4Signature signature = Sign(input);
+            var signature = Sign(input);
             Assert.True(OssV4Authorization.TryParse(signature.Authorization, out var authorization));
             Assert.True(OssV4Signer.Verify(ToRequest(input), authorization!, Secret));
             var tampered = input with { Query = [.. input.Query.Where(q => q.Name != "t-" + extra), ("t-" + extra, extra)] };

@@ -19,7 +19,7 @@ public class OssXmlProperties
 
     private static bool IsValidUtf16(string text)
     {
-        for (int i = 0; i < text.Length; i++)
+        for (var i = 0; i < text.Length; i++)
         {
             if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
             else if (char.IsSurrogate(text[i])) return false;
@@ -38,7 +38,7 @@ public class OssXmlProperties
     /// <summary>Builds a document with XElement so every value is escaped as XML requires.</summary>
     private static string Document(string root, IEnumerable<XElement> children, bool withNamespace = false)
     {
-        XNamespace ns = withNamespace ? "http://doc.oss-cn-hangzhou.aliyuncs.com" : XNamespace.None;
+        var ns = withNamespace ? "http://doc.oss-cn-hangzhou.aliyuncs.com" : XNamespace.None;
         var element = new XElement(ns + root, children.Select(c => new XElement(ns + c.Name.LocalName, c.Nodes())));
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + element.ToString(SaveOptions.DisableFormatting);
     }
@@ -55,12 +55,12 @@ public class OssXmlProperties
     {
         ErrorFields.Sample(f =>
         {
-            string xml = Document("Error",
+            var xml = Document("Error",
             [
                 new XElement("Code", f.Code), new XElement("Message", f.Message), new XElement("RequestId", f.RequestId),
                 new XElement("HostId", f.HostId), new XElement("EC", f.Ec), .. f.Extra.Select(e => new XElement(e.Name, e.Value)),
             ], f.Namespaced);
-            OssException e = OssErrorParser.Parse(HttpStatusCode.Forbidden, xml, null, NoSecrets);
+            var e = OssErrorParser.Parse(HttpStatusCode.Forbidden, xml, null, NoSecrets);
             Assert.Equal(ExpectedOptional(f.Code) ?? OssErrorParser.BadErrorResponse, e.Code);
             Assert.Equal(ExpectedOptional(f.Message), e.ErrorMessage);
             Assert.Equal(ExpectedOptional(f.RequestId), e.RequestId);
@@ -109,12 +109,12 @@ public class OssXmlProperties
             (1, TextGen.Bytes.Select(b => (Body: Encoding.UTF8.GetString(b), Secret: "never-in-random-bytes-0", Token: "never-in-random-bytes-1"))));
         gen.Sample(t =>
         {
-            OssException e = OssErrorParser.Parse(HttpStatusCode.Forbidden, t.Body, null, [t.Secret, t.Token]);
+            var e = OssErrorParser.Parse(HttpStatusCode.Forbidden, t.Body, null, [t.Secret, t.Token]);
             Assert.False(string.IsNullOrEmpty(e.Code));
             // The excerpt of the body is ours to cut; the XmlException text before it may quote half a pair itself.
-            string excerpt = e.Message[(e.Message.IndexOf("first bytes: ", StringComparison.Ordinal) + 1)..];
+            var excerpt = e.Message[(e.Message.IndexOf("first bytes: ", StringComparison.Ordinal) + 1)..];
             Assert.True(IsValidUtf16(excerpt), $"half a surrogate pair in: {ShowSurrogates(excerpt)}");
-            foreach (string text in (string[])[e.Message, e.ToString(), e.ErrorMessage ?? "", .. e.Details.Values])
+            foreach (var text in (string[])[e.Message, e.ToString(), e.ErrorMessage ?? "", .. e.Details.Values])
             {
                 Assert.DoesNotContain(t.Secret, text, StringComparison.Ordinal);
                 Assert.DoesNotContain(t.Token, text, StringComparison.Ordinal);
@@ -129,7 +129,7 @@ public class OssXmlProperties
         {
             using var response = new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new ByteArrayContent([]) };
             response.Headers.TryAddWithoutValidation("x-oss-err", header);
-            OssException e = await OssErrorParser.FromResponseAsync(response, NoSecrets, default);
+            var e = await OssErrorParser.FromResponseAsync(response, NoSecrets, default);
             Assert.False(string.IsNullOrEmpty(e.Code));
             Assert.Equal(HttpStatusCode.NotFound, e.StatusCode);
         }, iter: 500);
@@ -169,7 +169,7 @@ public class OssXmlProperties
         await gen.SampleAsync(async (entries, prefixes, truncated, more) =>
         {
             var (token, keyCount, plusForSpace, namespaced) = more;
-            string xml = Document("ListBucketResult",
+            var xml = Document("ListBucketResult",
             [
                 new XElement("Name", "examplebucket"),
                 new XElement("EncodingType", "url"),
@@ -184,7 +184,7 @@ public class OssXmlProperties
                     new XElement("StorageClass", e.StorageClass))),
                 .. prefixes.Select(p => new XElement("CommonPrefixes", new XElement("Prefix", UrlEncoded(p, plusForSpace)))),
             ], namespaced);
-            ListObjectsV2Page page = await ClientAnswering(HttpStatusCode.OK, Encoding.UTF8.GetBytes(xml)).ListObjectsV2Async("examplebucket");
+            var page = await ClientAnswering(HttpStatusCode.OK, Encoding.UTF8.GetBytes(xml)).ListObjectsV2Async("examplebucket");
             Assert.Equal(entries.Select(e => e.Key), page.Objects.Select(o => o.Key));
             Assert.Equal(entries.Select(e => e.Size), page.Objects.Select(o => o.Size));
             Assert.Equal(entries.Select(e => ExpectedText(e.ETag)), page.Objects.Select(o => o.ETag));
@@ -203,12 +203,12 @@ public class OssXmlProperties
     {
         await Gen.Select(Text.Where(k => k.Length > 0).Array[0, 5], Text).SampleAsync(async (keys, token) =>
         {
-            string xml = Document("ListBucketResult",
+            var xml = Document("ListBucketResult",
             [
                 new XElement("NextContinuationToken", token),
                 .. keys.Select(k => new XElement("Contents", new XElement("Key", k))),
             ]);
-            ListObjectsV2Page page = await ClientAnswering(HttpStatusCode.OK, Encoding.UTF8.GetBytes(xml)).ListObjectsV2Async("examplebucket");
+            var page = await ClientAnswering(HttpStatusCode.OK, Encoding.UTF8.GetBytes(xml)).ListObjectsV2Async("examplebucket");
             Assert.Equal(keys.Select(ExpectedText), page.Objects.Select(o => o.Key));
             Assert.Equal(ExpectedText(token), page.NextContinuationToken);
         }, iter: 400);
@@ -257,7 +257,7 @@ public class OssXmlProperties
     {
         await BrokenBodies.SampleAsync(async body =>
         {
-            OssClient client = ClientAnswering(HttpStatusCode.OK, body);
+            var client = ClientAnswering(HttpStatusCode.OK, body);
             await AssertOnlyTypedFailure(() => client.InitiateMultipartUploadAsync("examplebucket", "k"));
             await AssertOnlyTypedFailure(() => client.CompleteMultipartUploadAsync("examplebucket", "k", "upload-1", [new OssUploadedPart(1, "\"e\"", 1, 0)]));
         }, iter: 400);
@@ -268,7 +268,7 @@ public class OssXmlProperties
     {
         await Text.Where(id => ExpectedText(id).Length > 0).SampleAsync(async id =>
         {
-            string xml = Document("InitiateMultipartUploadResult", [new XElement("Bucket", "b"), new XElement("Key", "k"), new XElement("UploadId", id)]);
+            var xml = Document("InitiateMultipartUploadResult", [new XElement("Bucket", "b"), new XElement("Key", "k"), new XElement("UploadId", id)]);
             Assert.Equal(id, await ClientAnswering(HttpStatusCode.OK, Encoding.UTF8.GetBytes(xml)).InitiateMultipartUploadAsync("examplebucket", "k"));
         }, iter: 300);
     }

@@ -23,10 +23,10 @@ internal static class ReferenceV4
     public static string Escape(string value, bool keepSlash)
     {
         var sb = new StringBuilder();
-        foreach (byte b in Encoding.UTF8.GetBytes(value))
+        foreach (var b in Encoding.UTF8.GetBytes(value))
         {
-            char c = (char)b;
-            bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c is '-' or '.' or '_' or '~'
+            var c = (char)b;
+            var keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c is '-' or '.' or '_' or '~'
                 || (keepSlash && c == '/');
             sb.Append(keep ? c.ToString() : "%" + b.ToString("X2", CultureInfo.InvariantCulture));
         }
@@ -66,7 +66,7 @@ internal static class ReferenceV4
             .Where(g => SignedByDefault(g.Key) || additional.Contains(g.Key))
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => g.Key + ":" + string.Join(',', g.Select(h => h.Value.Trim())) + "\n");
-        string payload = input.Headers.First(h => h.Name.Equals("x-oss-content-sha256", StringComparison.OrdinalIgnoreCase)).Value.Trim();
+        var payload = input.Headers.First(h => h.Name.Equals("x-oss-content-sha256", StringComparison.OrdinalIgnoreCase)).Value.Trim();
         return input.Method + "\n" + CanonicalUri(input.Bucket, input.Key) + "\n" + CanonicalQuery(input.Query) + "\n"
             + string.Concat(lines) + "\n" + string.Join(';', additional) + "\n" + payload;
     }
@@ -74,16 +74,16 @@ internal static class ReferenceV4
     // §2.6: string to sign, the HMAC chain and the Authorization layout of go-v2.
     public static (string Signature, string Authorization) Sign(V4Input input, string accessKeyId, string secret, string region)
     {
-        string dateTime = input.Headers.First(h => h.Name.Equals("x-oss-date", StringComparison.OrdinalIgnoreCase)).Value.Trim();
-        string date = dateTime[..8];
-        string scope = $"{date}/{region}/oss/aliyun_v4_request";
-        string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalRequest(input)))).ToLowerInvariant();
-        string stringToSign = $"OSS4-HMAC-SHA256\n{dateTime}\n{scope}\n{hash}";
-        byte[] key = Encoding.UTF8.GetBytes("aliyun_v4" + secret);
-        foreach (string part in new[] { date, region, "oss", "aliyun_v4_request" }) key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
-        string signature = Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign))).ToLowerInvariant();
+        var dateTime = input.Headers.First(h => h.Name.Equals("x-oss-date", StringComparison.OrdinalIgnoreCase)).Value.Trim();
+        var date = dateTime[..8];
+        var scope = $"{date}/{region}/oss/aliyun_v4_request";
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalRequest(input)))).ToLowerInvariant();
+        var stringToSign = $"OSS4-HMAC-SHA256\n{dateTime}\n{scope}\n{hash}";
+        var key = Encoding.UTF8.GetBytes("aliyun_v4" + secret);
+        foreach (var part in new[] { date, region, "oss", "aliyun_v4_request" }) key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
+        var signature = Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign))).ToLowerInvariant();
         var additional = ResolveAdditional(input);
-        string authorization = $"OSS4-HMAC-SHA256 Credential={accessKeyId}/{scope},"
+        var authorization = $"OSS4-HMAC-SHA256 Credential={accessKeyId}/{scope},"
             + (additional.Count > 0 ? $"AdditionalHeaders={string.Join(';', additional)}," : "")
             + $"Signature={signature}";
         return (signature, authorization);

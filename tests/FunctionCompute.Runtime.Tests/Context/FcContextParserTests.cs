@@ -53,8 +53,14 @@ public class FcContextParserTests
         Assert.Equal(new CloudCredentials("STS.id", "the-secret", "the-token"), c.Credentials);
         Assert.Equal(new FunctionParam
         {
-            FunctionName = "fn", FunctionHandler = "echo", MemoryLimitInMB = 512, FunctionTimeout = 30,
-            FunctionInitializer = "init", InitializationTimeout = 10, PreStopHandler = "stop", PreFreezeHandler = "freeze",
+            FunctionName = "fn",
+            FunctionHandler = "echo",
+            MemoryLimitInMB = 512,
+            FunctionTimeout = 30,
+            FunctionInitializer = "init",
+            InitializationTimeout = 10,
+            PreStopHandler = "stop",
+            PreFreezeHandler = "freeze",
         }, c.FunctionParam);
         Assert.Equal(new ServiceMeta { Name = "svc", LogProject = "proj", LogStore = "store", Qualifier = "prod", VersionId = "3" }, c.ServiceMeta);
         Assert.Equal("cn-hangzhou", c.Region);
@@ -73,13 +79,28 @@ public class FcContextParserTests
         // FC sends lowercase names, but a local curl or a proxy may not: HTTP header names are case-insensitive.
         var lower = new Dictionary<string, string>
         {
-            [FcHeaders.RequestId] = "req-1", [FcHeaders.AccessKeyId] = "STS.id", [FcHeaders.AccessKeySecret] = "the-secret",
-            [FcHeaders.SecurityToken] = "the-token", [FcHeaders.FunctionName] = "fn", [FcHeaders.FunctionHandler] = "echo",
-            [FcHeaders.FunctionMemory] = "512", [FcHeaders.FunctionTimeout] = "30", [FcHeaders.FunctionInitializer] = "init",
-            [FcHeaders.InitializationTimeout] = "10", [FcHeaders.PreStopHandler] = "stop", [FcHeaders.PreFreezeHandler] = "freeze",
-            [FcHeaders.Region] = "cn-hangzhou", [FcHeaders.AccountId] = "1234", [FcHeaders.Qualifier] = "prod", [FcHeaders.VersionId] = "3",
-            [FcHeaders.ServiceName] = "svc", [FcHeaders.LogProject] = "proj", [FcHeaders.LogStore] = "store", [FcHeaders.InstanceId] = "inst-1",
-            [FcHeaders.TraceParent] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", [FcHeaders.TraceState] = "fc=1",
+            [FcHeaders.RequestId] = "req-1",
+            [FcHeaders.AccessKeyId] = "STS.id",
+            [FcHeaders.AccessKeySecret] = "the-secret",
+            [FcHeaders.SecurityToken] = "the-token",
+            [FcHeaders.FunctionName] = "fn",
+            [FcHeaders.FunctionHandler] = "echo",
+            [FcHeaders.FunctionMemory] = "512",
+            [FcHeaders.FunctionTimeout] = "30",
+            [FcHeaders.FunctionInitializer] = "init",
+            [FcHeaders.InitializationTimeout] = "10",
+            [FcHeaders.PreStopHandler] = "stop",
+            [FcHeaders.PreFreezeHandler] = "freeze",
+            [FcHeaders.Region] = "cn-hangzhou",
+            [FcHeaders.AccountId] = "1234",
+            [FcHeaders.Qualifier] = "prod",
+            [FcHeaders.VersionId] = "3",
+            [FcHeaders.ServiceName] = "svc",
+            [FcHeaders.LogProject] = "proj",
+            [FcHeaders.LogStore] = "store",
+            [FcHeaders.InstanceId] = "inst-1",
+            [FcHeaders.TraceParent] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            [FcHeaders.TraceState] = "fc=1",
         };
         static string Recase(string name, string casing) => casing == "upper"
             ? name.ToUpperInvariant()
@@ -106,8 +127,12 @@ public class FcContextParserTests
     {
         var parsed = Parse(new()
         {
-            ["Content-Type"] = "application/json", ["Host"] = "127.0.0.1", ["x-fc-something-new"] = "v", ["trace"] = "t",
-            [FcHeaders.FunctionHandler] = "", ["x-other-header-name"] = "x",
+            ["Content-Type"] = "application/json",
+            ["Host"] = "127.0.0.1",
+            ["x-fc-something-new"] = "v",
+            ["trace"] = "t",
+            [FcHeaders.FunctionHandler] = "",
+            ["x-other-header-name"] = "x",
         }, new FcEnvironment { FunctionHandler = "from-env" });
 
         Assert.Empty(parsed.Problems);

@@ -25,8 +25,14 @@ public class FcRequestHeaderWriterTests
             Credentials = new CloudCredentials("STS.id", "secret-value", "token-value"),
             FunctionParam = new FunctionParam
             {
-                FunctionName = "fn", FunctionHandler = "greet", FunctionInitializer = "init", MemoryLimitInMB = 256, FunctionTimeout = 30,
-                InitializationTimeout = 5, PreStopHandler = "stop", PreFreezeHandler = "freeze",
+                FunctionName = "fn",
+                FunctionHandler = "greet",
+                FunctionInitializer = "init",
+                MemoryLimitInMB = 256,
+                FunctionTimeout = 30,
+                InitializationTimeout = 5,
+                PreStopHandler = "stop",
+                PreFreezeHandler = "freeze",
             },
             ServiceMeta = new ServiceMeta { Name = "svc", LogProject = "proj", LogStore = "store", Qualifier = "LATEST", VersionId = "3" },
             Region = "cn-beijing",

@@ -1,11 +1,11 @@
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http;
 using System.Net;
 using FunctionCompute.Runtime;
 using FunctionCompute.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionCompute.Runtime.Tests.Infrastructure;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,6 +6,7 @@ using FunctionCompute.Runtime.Context;
 using FunctionCompute.Runtime.Hosting;
 using FunctionCompute.Runtime.Invocation;
 using FunctionCompute.Runtime.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 
 namespace FunctionCompute.Runtime.Tests.Invocation;
 

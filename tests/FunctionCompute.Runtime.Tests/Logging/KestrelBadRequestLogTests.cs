@@ -36,7 +36,10 @@ public class KestrelBadRequestLogTests
         Assert.StartsWith("HTTP/1.1 400 ", answer);
         Assert.True(await raw.ServerClosedAsync(timeout.Token));
 
-        if (shown) await host.WaitForLogLineAsync(line => line.Contains(token, StringComparison.Ordinal));
+        if (shown)
+        {
+            await host.WaitForLogLineAsync(line => line.Contains(token, StringComparison.Ordinal));
+        }
         else
         {
             if (level is not null) await host.WaitForLogLineAsync(line => line.Contains("bad request data", StringComparison.Ordinal));

@@ -64,7 +64,7 @@ public class FcContextParserProperties
 
     private static bool IsValidUtf16(string text)
     {
-        for (int i = 0; i < text.Length; i++)
+        for (var i = 0; i < text.Length; i++)
         {
             if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
             else if (char.IsSurrogate(text[i])) return false;
@@ -113,8 +113,8 @@ public class FcContextParserProperties
         {
             others[header] = value;
             var parsed = Parse(others);
-            int? expected = ExpectedNumber(value);
-            int? actual = NumericProperty(parsed.Context, header);
+            var expected = ExpectedNumber(value);
+            var actual = NumericProperty(parsed.Context, header);
             var problemsAboutIt = parsed.Problems.Where(p => p.Contains(header, StringComparison.Ordinal)).ToList();
             if (value.Length == 0)
             {

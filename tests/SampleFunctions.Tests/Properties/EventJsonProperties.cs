@@ -55,7 +55,7 @@ public sealed class EventJsonProperties : IAsyncLifetime
         return all.Select(values =>
         {
             var o = new JsonObject();
-            for (int i = 0; i < fields.Length; i++)
+            for (var i = 0; i < fields.Length; i++)
             {
                 var (value, presence) = values[i];
                 // Mostly present under its own name; sometimes absent, sometimes with the wrong letter case.
@@ -130,7 +130,7 @@ public sealed class EventJsonProperties : IAsyncLifetime
         var root = error.RootElement;
         Assert.Equal(JsonValueKind.String, root.GetProperty("errorType").ValueKind);
         Assert.Equal(JsonValueKind.Array, root.GetProperty("stackTrace").ValueKind);
-        string message = root.GetProperty("errorMessage").GetString()!;
+        var message = root.GetProperty("errorMessage").GetString()!;
         Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("errorType").GetString()));
         Assert.True(message.Trim().Length >= 10, $"unclear message: '{message}'");
         // Not JSON at all: the runtime itself must say so, naming the event type it expected.

@@ -76,9 +76,9 @@ public sealed class OssFault
 
         while (true)
         {
-            int r = Volatile.Read(ref _remaining);
+            var r = Volatile.Read(ref _remaining);
             if (r <= 0) return false;
-            int next = r == int.MaxValue ? r : r - 1;
+            var next = r == int.MaxValue ? r : r - 1;
             if (Interlocked.CompareExchange(ref _remaining, next, r) == r)
             {
                 Interlocked.Increment(ref _applied);
@@ -103,7 +103,10 @@ public sealed class OssFault
             if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t])) { p++; t++; }
             else if (p < pattern.Length && pattern[p] == '*') { star = p++; mark = t; }
             else if (star >= 0) { p = star + 1; t = ++mark; }
-            else return false;
+            else
+            {
+                return false;
+            }
         }
 
         while (p < pattern.Length && pattern[p] == '*') p++;
@@ -179,7 +182,7 @@ public sealed class OssFaultInjector
         OssFault? taken = null;
         lock (_faults)
         {
-            foreach (OssFault f in _faults)
+            foreach (var f in _faults)
             {
                 if (f.Matches(method, operation, bucket, key) && f.TryConsume())
                 {

@@ -43,7 +43,7 @@ internal sealed class Authenticator(OssEmulatorOptions options, CredentialTable 
 {
     public EmulatorCredential Authenticate(HttpRequest request, OssCall call)
     {
-        string? header = request.Headers.Authorization.ToString();
+        var header = request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(header))
         {
             if (call.HasQuery("x-oss-signature") || call.HasQuery("Signature"))
@@ -59,7 +59,7 @@ internal sealed class Authenticator(OssEmulatorOptions options, CredentialTable 
             throw OssError.InvalidArgument("The OSS emulator only accepts OSS4-HMAC-SHA256 (V4) Authorization headers.", "Authorization", null, "0002-00000202");
         }
 
-        if (!OssV4Authorization.TryParse(header, out OssV4Authorization? auth) || auth is null)
+        if (!OssV4Authorization.TryParse(header, out var auth) || auth is null)
         {
             throw OssError.InvalidArgument("The Authorization header is invalid.", "Authorization", null, "0002-00000202");
         }
@@ -70,34 +70,34 @@ internal sealed class Authenticator(OssEmulatorOptions options, CredentialTable 
             throw OssError.InvalidArgument("The Credential in the Authorization header is invalid.", "Credential", null, "0002-00000213");
         }
 
-        string? payload = request.Headers["x-oss-content-sha256"].ToString();
+        var payload = request.Headers["x-oss-content-sha256"].ToString();
         if (payload != OssV4Signer.UnsignedPayload)
         {
             throw OssError.InvalidArgument("The x-oss-content-sha256 header is missing or invalid; it must be UNSIGNED-PAYLOAD.", "x-oss-content-sha256", null, "0002-00000214");
         }
 
-        string? dateHeader = request.Headers["x-oss-date"].ToString();
+        var dateHeader = request.Headers["x-oss-date"].ToString();
         if (string.IsNullOrEmpty(dateHeader))
         {
             throw OssError.AccessDenied("The x-oss-date header is required by OSS4-HMAC-SHA256.", "0002-00000503");
         }
 
         if (!DateTime.TryParseExact(dateHeader.Trim(), OssV4Signer.DateTimeFormat, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTime requestTime))
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var requestTime))
         {
             throw OssError.AccessDenied("The x-oss-date header is not in yyyyMMdd'T'HHmmss'Z' format.", "0002-00000502");
         }
 
-        DateTimeOffset now = options.TimeProvider.GetUtcNow();
+        var now = options.TimeProvider.GetUtcNow();
         var requestInstant = new DateTimeOffset(requestTime, TimeSpan.Zero);
         if ((now - requestInstant).Duration() > options.MaxClockSkew)
         {
             throw OssError.RequestTimeTooSkewed(requestInstant, now, options.MaxClockSkew);
         }
 
-        string? token = request.Headers["x-oss-security-token"].ToString();
+        var token = request.Headers["x-oss-security-token"].ToString();
         if (string.IsNullOrEmpty(token)) token = null;
-        EmulatorCredential? credential = credentials.Find(auth.AccessKeyId);
+        var credential = credentials.Find(auth.AccessKeyId);
         if (credential is null)
         {
             throw OssError.InvalidAccessKeyId(auth.AccessKeyId, token is null ? null : "0002-00000002");
@@ -115,7 +115,7 @@ internal sealed class Authenticator(OssEmulatorOptions options, CredentialTable 
             if (token is null) throw OssError.InvalidAccessKeyId(auth.AccessKeyId);
             if (!FixedTimeEquals(token, credential.SecurityToken))
             {
-                string? owner = credentials.OwnerOfToken(token);
+                var owner = credentials.OwnerOfToken(token);
                 throw owner is not null && owner != credential.AccessKeyId ? OssError.TokenNotMatch() : OssError.InvalidSecurityToken();
             }
 
@@ -129,7 +129,7 @@ internal sealed class Authenticator(OssEmulatorOptions options, CredentialTable 
                 [("OSSAccessKeyId", auth.AccessKeyId)]);
         }
 
-        OssSigningRequest signing = call.ToSigningRequest(request);
+        var signing = call.ToSigningRequest(request);
         if (!OssV4Signer.Verify(signing, auth, credential.AccessKeySecret))
         {
             var extra = new List<(string, string)> { ("OSSAccessKeyId", auth.AccessKeyId), ("SignatureProvided", auth.Signature) };
@@ -137,7 +137,7 @@ internal sealed class Authenticator(OssEmulatorOptions options, CredentialTable 
             {
                 // The string to sign holds only the date, scope and a hash: safe to return. The canonical
                 // request is not returned because it contains the security token.
-                string stringToSign = OssV4Signer.Sign(signing, auth.AccessKeyId, credential.AccessKeySecret, auth.Region, auth.Product).StringToSign;
+                var stringToSign = OssV4Signer.Sign(signing, auth.AccessKeyId, credential.AccessKeySecret, auth.Region, auth.Product).StringToSign;
                 extra.Add(("StringToSign", stringToSign));
                 extra.Add(("StringToSignBytes", string.Join(' ', Encoding.UTF8.GetBytes(stringToSign).Select(b => b.ToString("x2", CultureInfo.InvariantCulture)))));
             }

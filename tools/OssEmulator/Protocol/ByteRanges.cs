@@ -12,14 +12,14 @@ internal static class ByteRanges
     {
         from = to = 0;
         if (!header.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase)) return RangeResult.Ignored;
-        string spec = header["bytes=".Length..].Split(',')[0].Trim();
-        int dash = spec.IndexOf('-');
+        var spec = header["bytes=".Length..].Split(',')[0].Trim();
+        var dash = spec.IndexOf('-');
         if (dash < 0) return RangeResult.Ignored;
         string a = spec[..dash].Trim(), b = spec[(dash + 1)..].Trim();
         const NumberStyles n = NumberStyles.None;
         if (a.Length == 0)
         {
-            if (!long.TryParse(b, n, CultureInfo.InvariantCulture, out long suffix)) return RangeResult.Ignored;
+            if (!long.TryParse(b, n, CultureInfo.InvariantCulture, out var suffix)) return RangeResult.Ignored;
             if (suffix == 0 || size == 0) return RangeResult.Unsatisfiable;
             from = Math.Max(0, size - suffix);
             to = size - 1;

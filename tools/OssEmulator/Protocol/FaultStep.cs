@@ -13,7 +13,7 @@ internal sealed class FaultStep(OssEmulatorOptions options, OssFaultInjector fau
     /// <summary>Applies a scripted fault; true when the connection was reset (nothing more to do).</summary>
     public async Task<bool> ApplyAsync(HttpContext ctx, OssCall call)
     {
-        OssFault? fault = faults.TryTake(call.RequestId, call.Method, call.Operation, call.Bucket, call.Key);
+        var fault = faults.TryTake(call.RequestId, call.Method, call.Operation, call.Bucket, call.Key);
         if (fault is null) return false;
         call.Fault = fault;
         if (fault.DelayMilliseconds > 0)
@@ -31,8 +31,8 @@ internal sealed class FaultStep(OssEmulatorOptions options, OssFaultInjector fau
             case OssFaultAction.ClockSkew:
             {
                 await RequestBodies.DrainAsync(ctx, call).ConfigureAwait(false);
-                DateTimeOffset requestTime = DateTime.TryParseExact(ctx.Request.Headers["x-oss-date"].ToString(), OssV4Signer.DateTimeFormat,
-                    CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTime t)
+                var requestTime = DateTime.TryParseExact(ctx.Request.Headers["x-oss-date"].ToString(), OssV4Signer.DateTimeFormat,
+                    CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
                     ? new DateTimeOffset(t, TimeSpan.Zero) : Now;
                 throw OssError.RequestTimeTooSkewed(requestTime, fault.ServerTime ?? Now, options.MaxClockSkew);
             }
@@ -44,7 +44,7 @@ internal sealed class FaultStep(OssEmulatorOptions options, OssFaultInjector fau
             case OssFaultAction.CorruptCrc64:
                 ctx.Response.OnStarting(() =>
                 {
-                    if (ulong.TryParse(ctx.Response.Headers["x-oss-hash-crc64ecma"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong real))
+                    if (ulong.TryParse(ctx.Response.Headers["x-oss-hash-crc64ecma"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var real))
                     {
                         ctx.Response.Headers["x-oss-hash-crc64ecma"] = OssFormats.Decimal(fault.Crc64 ?? real ^ 1UL);
                     }

@@ -12,13 +12,13 @@ internal sealed class ListingOperations(OssObjectStore store)
 {
     public async Task ListObjectsV2Async(HttpContext ctx, OssCall call, string bucket)
     {
-        string prefix = call.QueryValue("prefix") ?? "";
-        string? delimiter = ObjectHeaders.NullIfEmpty(call.QueryValue("delimiter") ?? "");
-        string? startAfter = ObjectHeaders.NullIfEmpty(call.QueryValue("start-after") ?? "");
-        string? token = ObjectHeaders.NullIfEmpty(call.QueryValue("continuation-token") ?? "");
-        string? encodingType = ObjectHeaders.NullIfEmpty(call.QueryValue("encoding-type") ?? "");
-        bool fetchOwner = string.Equals(call.QueryValue("fetch-owner"), "true", StringComparison.OrdinalIgnoreCase);
-        int maxKeys = 100;
+        var prefix = call.QueryValue("prefix") ?? "";
+        var delimiter = ObjectHeaders.NullIfEmpty(call.QueryValue("delimiter") ?? "");
+        var startAfter = ObjectHeaders.NullIfEmpty(call.QueryValue("start-after") ?? "");
+        var token = ObjectHeaders.NullIfEmpty(call.QueryValue("continuation-token") ?? "");
+        var encodingType = ObjectHeaders.NullIfEmpty(call.QueryValue("encoding-type") ?? "");
+        var fetchOwner = string.Equals(call.QueryValue("fetch-owner"), "true", StringComparison.OrdinalIgnoreCase);
+        var maxKeys = 100;
         if (call.QueryValue("max-keys") is { Length: > 0 } mk
             && (!int.TryParse(mk, NumberStyles.None, CultureInfo.InvariantCulture, out maxKeys) || maxKeys is < 1 or > 1000))
         {
@@ -47,16 +47,16 @@ internal sealed class ListingOperations(OssObjectStore store)
         var contents = new List<OssStoredObject>();
         var prefixes = new List<string>();
         string? last = null;
-        bool truncated = false;
-        foreach (string key in store.SortedKeys(bucket))
+        var truncated = false;
+        foreach (var key in store.SortedKeys(bucket))
         {
             if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
             if (marker is null && startAfter is not null && cmp.Compare(key, startAfter) <= 0) continue;
-            string entry = key;
-            bool isPrefix = false;
+            var entry = key;
+            var isPrefix = false;
             if (delimiter is not null)
             {
-                int idx = key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+                var idx = key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
                 if (idx >= 0)
                 {
                     entry = key[..(idx + delimiter.Length)];
@@ -88,7 +88,7 @@ internal sealed class ListingOperations(OssObjectStore store)
             last = entry;
         }
 
-        bool url = encodingType == "url";
+        var url = encodingType == "url";
         string Enc(string s) => url ? OssUriEncoding.Encode(s) : s;
         var root = new XElement("ListBucketResult",
             new XElement("Name", bucket),

@@ -18,14 +18,14 @@ internal sealed class MultipartOperations(OssEmulatorOptions options, OssObjectS
 
     public async Task InitiateAsync(HttpContext ctx, OssCall call, string bucket, string key, EmulatorCredential credential)
     {
-        ObjectAttributes attributes = ObjectHeaders.Read(ctx.Request, includeAcl: false);
+        var attributes = ObjectHeaders.Read(ctx.Request, includeAcl: false);
         if (attributes.ForbidOverwrite && store.TryGet(bucket, key, out _))
         {
             throw OssError.FileAlreadyExists();
         }
 
-        MultipartUpload upload = store.StartUpload(bucket, key, credential.AccessKeyId, attributes, Now);
-        bool url = call.QueryValue("encoding-type") == "url";
+        var upload = store.StartUpload(bucket, key, credential.AccessKeyId, attributes, Now);
+        var url = call.QueryValue("encoding-type") == "url";
         await OssResponses.WriteXmlAsync(ctx, 200, new XElement("InitiateMultipartUploadResult",
             new XElement("Bucket", bucket),
             new XElement("Key", url ? OssUriEncoding.Encode(key) : key),
@@ -35,21 +35,21 @@ internal sealed class MultipartOperations(OssEmulatorOptions options, OssObjectS
 
     public async Task UploadPartAsync(HttpContext ctx, OssCall call, string bucket, string key)
     {
-        string partText = call.QueryValue("partNumber") ?? "";
-        if (!int.TryParse(partText, NumberStyles.None, CultureInfo.InvariantCulture, out int partNumber) || partNumber is < 1 or > 10000)
+        var partText = call.QueryValue("partNumber") ?? "";
+        if (!int.TryParse(partText, NumberStyles.None, CultureInfo.InvariantCulture, out var partNumber) || partNumber is < 1 or > 10000)
         {
             throw OssError.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive.", "PartNumber", partText, "0017-00000220");
         }
 
-        string uploadId = call.QueryValue("uploadId") ?? "";
-        MultipartUpload upload = store.GetUpload(bucket, key, uploadId);
-        byte[]? expectedMd5 = RequestBodies.ParseContentMd5(ctx.Request);
+        var uploadId = call.QueryValue("uploadId") ?? "";
+        var upload = store.GetUpload(bucket, key, uploadId);
+        var expectedMd5 = RequestBodies.ParseContentMd5(ctx.Request);
         if (ctx.Request.ContentLength is > RequestBodies.MaxSingleObjectSize)
         {
             throw new OssError(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed part size.");
         }
 
-        ReceivedBody body = await RequestBodies.ReceiveAsync(ctx, call, store, expectedMd5).ConfigureAwait(false);
+        var body = await RequestBodies.ReceiveAsync(ctx, call, store, expectedMd5).ConfigureAwait(false);
         var part = new UploadedPart
         {
             PartNumber = partNumber,
@@ -65,18 +65,18 @@ internal sealed class MultipartOperations(OssEmulatorOptions options, OssObjectS
 
     public async Task CompleteAsync(HttpContext ctx, OssCall call, string bucket, string key, EmulatorCredential credential)
     {
-        string uploadId = call.QueryValue("uploadId") ?? "";
-        MultipartUpload upload = store.GetUpload(bucket, key, uploadId);
-        string acl = ctx.Request.Headers["x-oss-object-acl"].ToString();
+        var uploadId = call.QueryValue("uploadId") ?? "";
+        var upload = store.GetUpload(bucket, key, uploadId);
+        var acl = ctx.Request.Headers["x-oss-object-acl"].ToString();
         if (acl.Length > 0 && !ObjectHeaders.IsAcl(acl))
         {
             throw OssError.InvalidArgument("no such object access control exists", "x-oss-object-acl", acl);
         }
 
-        bool forbid = upload.Attributes.ForbidOverwrite
+        var forbid = upload.Attributes.ForbidOverwrite
             || string.Equals(ctx.Request.Headers["x-oss-forbid-overwrite"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
-        bool completeAll = string.Equals(ctx.Request.Headers["x-oss-complete-all"].ToString(), "yes", StringComparison.OrdinalIgnoreCase);
-        byte[] body = await RequestBodies.ReadSmallAsync(ctx, call, 4 * 1024 * 1024).ConfigureAwait(false);
+        var completeAll = string.Equals(ctx.Request.Headers["x-oss-complete-all"].ToString(), "yes", StringComparison.OrdinalIgnoreCase);
+        var body = await RequestBodies.ReadSmallAsync(ctx, call, 4 * 1024 * 1024).ConfigureAwait(false);
 
         List<UploadedPart> parts;
         if (completeAll)
@@ -95,7 +95,7 @@ internal sealed class MultipartOperations(OssEmulatorOptions options, OssObjectS
                     throw new OssError(400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.", "0042-00000209");
                 }
 
-                if (!upload.Parts.TryGetValue(number, out UploadedPart? part) || !OssFormats.SameETag(eTag, part.ETag))
+                if (!upload.Parts.TryGetValue(number, out var part) || !OssFormats.SameETag(eTag, part.ETag))
                 {
                     throw new OssError(400, "InvalidPart",
                         "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.", null,
@@ -106,7 +106,7 @@ internal sealed class MultipartOperations(OssEmulatorOptions options, OssObjectS
             }
         }
 
-        for (int i = 0; i < parts.Count - 1; i++)
+        for (var i = 0; i < parts.Count - 1; i++)
         {
             if (parts[i].Size < MinPartSize)
             {
@@ -125,10 +125,10 @@ internal sealed class MultipartOperations(OssEmulatorOptions options, OssObjectS
             throw OssError.NoSuchUpload(uploadId);
         }
 
-        ulong crc = parts[0].Crc64;
-        for (int i = 1; i < parts.Count; i++) crc = Crc64Ecma.Combine(crc, parts[i].Crc64, parts[i].Size);
-        byte[] allMd5 = parts.SelectMany(p => p.Md5).ToArray();
-        string eTagValue = "\"" + Convert.ToHexString(MD5.HashData(allMd5)) + "-" + parts.Count.ToString(CultureInfo.InvariantCulture) + "\"";
+        var crc = parts[0].Crc64;
+        for (var i = 1; i < parts.Count; i++) crc = Crc64Ecma.Combine(crc, parts[i].Crc64, parts[i].Size);
+        var allMd5 = parts.SelectMany(p => p.Md5).ToArray();
+        var eTagValue = "\"" + Convert.ToHexString(MD5.HashData(allMd5)) + "-" + parts.Count.ToString(CultureInfo.InvariantCulture) + "\"";
         var obj = new OssStoredObject(bucket, key, [.. parts.Select(p => p.Segment)], upload.Attributes)
         {
             ETag = eTagValue,
@@ -153,8 +153,8 @@ internal sealed class MultipartOperations(OssEmulatorOptions options, OssObjectS
         // Parts uploaded but not listed are discarded, as OSS does.
         OssObjectStore.Release(upload.Parts.Values.Where(p => !parts.Contains(p)).Select(p => p.Segment));
         ctx.Response.Headers["x-oss-hash-crc64ecma"] = OssFormats.Decimal(crc);
-        bool url = call.QueryValue("encoding-type") == "url";
-        string encodedKey = url ? OssUriEncoding.Encode(key) : key;
+        var url = call.QueryValue("encoding-type") == "url";
+        var encodedKey = url ? OssUriEncoding.Encode(key) : key;
         await OssResponses.WriteXmlAsync(ctx, 200, new XElement("CompleteMultipartUploadResult",
             url ? new XElement("EncodingType", "url") : null,
             new XElement("Location", $"{endpoint()}/{bucket}/{OssUriEncoding.Encode(key, keepSlash: true)}"),
@@ -179,11 +179,11 @@ internal sealed class MultipartOperations(OssEmulatorOptions options, OssObjectS
 
         if (root.Name.LocalName != "CompleteMultipartUpload") throw OssError.MalformedXml("The root element must be CompleteMultipartUpload.");
         var result = new List<(int, string)>();
-        foreach (XElement part in root.Elements().Where(e => e.Name.LocalName == "Part"))
+        foreach (var part in root.Elements().Where(e => e.Name.LocalName == "Part"))
         {
-            string? n = part.Elements().FirstOrDefault(e => e.Name.LocalName == "PartNumber")?.Value;
-            string? eTag = part.Elements().FirstOrDefault(e => e.Name.LocalName == "ETag")?.Value;
-            if (!int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number is < 1 or > 10000 || string.IsNullOrEmpty(eTag))
+            var n = part.Elements().FirstOrDefault(e => e.Name.LocalName == "PartNumber")?.Value;
+            var eTag = part.Elements().FirstOrDefault(e => e.Name.LocalName == "ETag")?.Value;
+            if (!int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 10000 || string.IsNullOrEmpty(eTag))
             {
                 throw OssError.MalformedXml("Each Part needs a PartNumber (1-10000) and an ETag.");
             }
@@ -197,7 +197,7 @@ internal sealed class MultipartOperations(OssEmulatorOptions options, OssObjectS
 
     public Task AbortAsync(HttpContext ctx, OssCall call, string bucket, string key)
     {
-        string uploadId = call.QueryValue("uploadId") ?? "";
+        var uploadId = call.QueryValue("uploadId") ?? "";
         if (!store.AbortUpload(bucket, key, uploadId)) throw OssError.NoSuchUpload(uploadId);
         ctx.Response.StatusCode = 204;
         return Task.CompletedTask;

@@ -16,16 +16,16 @@ internal static class ObjectHeaders
     public static ObjectAttributes Read(HttpRequest request, bool includeAcl)
     {
         var attributes = new ObjectAttributes();
-        string contentType = request.Headers.ContentType.ToString();
+        var contentType = request.Headers.ContentType.ToString();
         if (contentType.Length > 0) attributes.ContentType = contentType;
-        string storageClass = request.Headers["x-oss-storage-class"].ToString();
+        var storageClass = request.Headers["x-oss-storage-class"].ToString();
         if (storageClass.Length > 0)
         {
             attributes.StorageClass = StorageClasses.FirstOrDefault(s => string.Equals(s, storageClass, StringComparison.OrdinalIgnoreCase))
                 ?? throw OssError.InvalidArgument("Invalid storage class.", "x-oss-storage-class", storageClass);
         }
 
-        string acl = request.Headers["x-oss-object-acl"].ToString();
+        var acl = request.Headers["x-oss-object-acl"].ToString();
         if (acl.Length > 0)
         {
             attributes.Acl = Acls.FirstOrDefault(s => s == acl)
@@ -33,15 +33,15 @@ internal static class ObjectHeaders
             if (!includeAcl) attributes.Acl = "default";
         }
 
-        string forbid = request.Headers["x-oss-forbid-overwrite"].ToString();
+        var forbid = request.Headers["x-oss-forbid-overwrite"].ToString();
         attributes.ForbidOverwrite = string.Equals(forbid, "true", StringComparison.OrdinalIgnoreCase);
-        int metadataBytes = 0;
+        var metadataBytes = 0;
         foreach (var (name, values) in request.Headers)
         {
             if (name.StartsWith("x-oss-meta-", StringComparison.OrdinalIgnoreCase) && name.Length > "x-oss-meta-".Length)
             {
-                string metaName = name["x-oss-meta-".Length..].ToLowerInvariant();
-                string value = values.ToString();
+                var metaName = name["x-oss-meta-".Length..].ToLowerInvariant();
+                var value = values.ToString();
                 attributes.Metadata[metaName] = value;
                 metadataBytes += Encoding.UTF8.GetByteCount(metaName) + Encoding.UTF8.GetByteCount(value);
             }

@@ -11,8 +11,8 @@ internal sealed class ObjectOperations(OssEmulatorOptions options, OssObjectStor
 
     public async Task PutAsync(HttpContext ctx, OssCall call, string bucket, string key, EmulatorCredential credential)
     {
-        ObjectAttributes attributes = ObjectHeaders.Read(ctx.Request, includeAcl: true);
-        byte[]? expectedMd5 = RequestBodies.ParseContentMd5(ctx.Request);
+        var attributes = ObjectHeaders.Read(ctx.Request, includeAcl: true);
+        var expectedMd5 = RequestBodies.ParseContentMd5(ctx.Request);
         if (ctx.Request.ContentLength is > RequestBodies.MaxSingleObjectSize)
         {
             throw new OssError(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
@@ -23,8 +23,8 @@ internal sealed class ObjectOperations(OssEmulatorOptions options, OssObjectStor
             throw OssError.FileAlreadyExists();
         }
 
-        ReceivedBody body = await RequestBodies.ReceiveAsync(ctx, call, store, expectedMd5).ConfigureAwait(false);
-        Segment segment = body.Segment;
+        var body = await RequestBodies.ReceiveAsync(ctx, call, store, expectedMd5).ConfigureAwait(false);
+        var segment = body.Segment;
         var obj = new OssStoredObject(bucket, key, [segment], attributes)
         {
             ETag = OssFormats.ETag(body.Md5),
@@ -47,19 +47,19 @@ internal sealed class ObjectOperations(OssEmulatorOptions options, OssObjectStor
 
     public async Task GetAsync(HttpContext ctx, OssCall call, string bucket, string key, bool head)
     {
-        if (!store.TryGet(bucket, key, out OssStoredObject obj))
+        if (!store.TryGet(bucket, key, out var obj))
         {
             throw OssError.NoSuchKey(key);
         }
 
         var response = ctx.Response;
-        string? ifMatch = ctx.Request.Headers.IfMatch.ToString();
+        var ifMatch = ctx.Request.Headers.IfMatch.ToString();
         if (!string.IsNullOrEmpty(ifMatch) && ifMatch != "*" && !OssFormats.SameETag(ifMatch, obj.ETag))
         {
             throw new OssError(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold.", null, [("Condition", "If-Match")]);
         }
 
-        string? ifNoneMatch = ctx.Request.Headers.IfNoneMatch.ToString();
+        var ifNoneMatch = ctx.Request.Headers.IfNoneMatch.ToString();
         if (!string.IsNullOrEmpty(ifNoneMatch) && (ifNoneMatch == "*" || OssFormats.SameETag(ifNoneMatch, obj.ETag)))
         {
             response.StatusCode = 304;
@@ -85,11 +85,11 @@ internal sealed class ObjectOperations(OssEmulatorOptions options, OssObjectStor
         }
 
         long start = 0, length = obj.Size;
-        string range = ctx.Request.Headers.Range.ToString();
+        var range = ctx.Request.Headers.Range.ToString();
         if (range.Length > 0)
         {
-            bool standard = string.Equals(ctx.Request.Headers["x-oss-range-behavior"].ToString(), "standard", StringComparison.OrdinalIgnoreCase);
-            switch (ByteRanges.Parse(range, obj.Size, out long from, out long to))
+            var standard = string.Equals(ctx.Request.Headers["x-oss-range-behavior"].ToString(), "standard", StringComparison.OrdinalIgnoreCase);
+            switch (ByteRanges.Parse(range, obj.Size, out var from, out var to))
             {
                 case RangeResult.Satisfiable:
                     start = from;
@@ -113,8 +113,8 @@ internal sealed class ObjectOperations(OssEmulatorOptions options, OssObjectStor
 
         response.ContentLength = length;
         if (head || length == 0) return;
-        await using Stream content = obj.OpenRead(start, length);
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        await using var content = obj.OpenRead(start, length);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
         try
         {
             int n;

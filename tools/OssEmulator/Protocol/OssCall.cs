@@ -26,20 +26,20 @@ internal sealed class OssCall
     /// <summary>Parses <c>/bucket/key</c> and the query. Percent-decoding of the path keeps <c>+</c>; the query decodes <c>+</c> as a space (form style, as go-v2 signs it).</summary>
     public void Parse(string rawTarget)
     {
-        int q = rawTarget.IndexOf('?');
-        string path = q < 0 ? rawTarget : rawTarget[..q];
-        string query = q < 0 ? "" : rawTarget[(q + 1)..];
+        var q = rawTarget.IndexOf('?');
+        var path = q < 0 ? rawTarget : rawTarget[..q];
+        var query = q < 0 ? "" : rawTarget[(q + 1)..];
         try
         {
-            string rest = path.StartsWith('/') ? path[1..] : path;
-            int slash = rest.IndexOf('/');
-            string bucket = slash < 0 ? rest : rest[..slash];
-            string key = slash < 0 ? "" : rest[(slash + 1)..];
+            var rest = path.StartsWith('/') ? path[1..] : path;
+            var slash = rest.IndexOf('/');
+            var bucket = slash < 0 ? rest : rest[..slash];
+            var key = slash < 0 ? "" : rest[(slash + 1)..];
             Bucket = bucket.Length == 0 ? null : OssUriEncoding.Decode(bucket);
             Key = key.Length == 0 ? null : OssUriEncoding.Decode(key);
-            foreach (string part in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var part in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
             {
-                int eq = part.IndexOf('=');
+                var eq = part.IndexOf('=');
                 Query.Add(eq < 0
                     ? new(OssUriEncoding.Decode(part, plusAsSpace: true), null)
                     : new(OssUriEncoding.Decode(part[..eq], plusAsSpace: true), OssUriEncoding.Decode(part[(eq + 1)..], plusAsSpace: true)));

@@ -58,8 +58,8 @@ internal sealed class Utf8KeyComparer : IComparer<string>
         int i = 0, j = 0;
         while (i < x.Length && j < y.Length)
         {
-            System.Text.Rune.DecodeFromUtf16(x.AsSpan(i), out var rx, out int nx);
-            System.Text.Rune.DecodeFromUtf16(y.AsSpan(j), out var ry, out int ny);
+            System.Text.Rune.DecodeFromUtf16(x.AsSpan(i), out var rx, out var nx);
+            System.Text.Rune.DecodeFromUtf16(y.AsSpan(j), out var ry, out var ny);
             if (rx.Value != ry.Value) return rx.Value < ry.Value ? -1 : 1;
             i += Math.Max(nx, 1);
             j += Math.Max(ny, 1);

@@ -27,7 +27,7 @@ internal sealed class OssRequestHandler(OssEmulatorOptions options, OssObjectSto
         var call = new OssCall { RequestId = NewRequestId(), Method = ctx.Request.Method.ToUpperInvariant() };
         _responses.WriteCommonHeaders(ctx.Response, call.RequestId);
         string? errorCode = null;
-        bool reset = false;
+        var reset = false;
         try
         {
             call.Parse(ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? ctx.Request.Path.Value ?? "/");
@@ -43,7 +43,7 @@ internal sealed class OssRequestHandler(OssEmulatorOptions options, OssObjectSto
                 throw OssError.NoSuchBucket(call.Bucket);
             }
 
-            EmulatorCredential credential = authenticator.Authenticate(ctx.Request, call);
+            var credential = authenticator.Authenticate(ctx.Request, call);
             await DispatchAsync(ctx, call, credential).ConfigureAwait(false);
         }
         catch (OssError e)
@@ -92,7 +92,7 @@ internal sealed class OssRequestHandler(OssEmulatorOptions options, OssObjectSto
 
     private Task DispatchAsync(HttpContext ctx, OssCall call, EmulatorCredential credential)
     {
-        string bucket = call.Bucket ?? throw OssError.NotImplemented("service-level operations (ListBuckets)");
+        var bucket = call.Bucket ?? throw OssError.NotImplemented("service-level operations (ListBuckets)");
         if (call.Key is { } key && OssNames.KeyProblem(key) is not null)
         {
             throw new OssError(400, "InvalidObjectName", "The specified object is not valid.");

@@ -27,7 +27,7 @@ internal sealed class OssResponses(OssEmulatorOptions options, OssObjectStore st
 
     public static async Task WriteXmlAsync(HttpContext ctx, int status, XElement root)
     {
-        byte[] bytes = OssFormats.XmlBytes(root);
+        var bytes = OssFormats.XmlBytes(root);
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/xml";
         ctx.Response.ContentLength = bytes.Length;
@@ -57,7 +57,7 @@ internal sealed class OssResponses(OssEmulatorOptions options, OssObjectStore st
         if (error.Ec is not null) response.Headers["x-oss-ec"] = error.Ec;
         foreach (var (name, value) in error.Headers) response.Headers[name] = value;
 
-        string hostId = call.Bucket is not null && store.BucketExists(call.Bucket)
+        var hostId = call.Bucket is not null && store.BucketExists(call.Bucket)
             ? $"{call.Bucket}.oss-{options.Region}.aliyuncs.com" : $"oss-{options.Region}.aliyuncs.com";
         var root = new XElement("Error",
             new XElement("Code", error.Code),
@@ -67,7 +67,7 @@ internal sealed class OssResponses(OssEmulatorOptions options, OssObjectStore st
             error.Extra.Select(e => new XElement(e.Name, e.Value)),
             error.Ec is null ? null : new XElement("EC", error.Ec),
             error.Ec is null ? null : new XElement("RecommendDoc", "https://api.aliyun.com/troubleshoot?q=" + error.Ec));
-        byte[] bytes = OssFormats.XmlBytes(root);
+        var bytes = OssFormats.XmlBytes(root);
         response.ContentType = "application/xml";
         if (call.IsHead)
         {

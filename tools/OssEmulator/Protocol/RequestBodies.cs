@@ -18,26 +18,26 @@ internal static class RequestBodies
     /// </summary>
     public static async Task<ReceivedBody> ReceiveAsync(HttpContext ctx, OssCall call, OssObjectStore store, byte[]? expectedMd5)
     {
-        using BodySink sink = store.CreateSink(ctx.Request.ContentLength);
+        using var sink = store.CreateSink(ctx.Request.ContentLength);
         call.BodyConsumed = true;
         await sink.CopyFromAsync(ctx.Request.Body, ctx.RequestAborted).ConfigureAwait(false);
-        byte[] md5 = sink.Md5();
+        var md5 = sink.Md5();
         if (expectedMd5 is not null && !md5.AsSpan().SequenceEqual(expectedMd5))
         {
             throw OssError.InvalidDigest("The Content-MD5 you specified was invalid.");
         }
 
-        Segment segment = await sink.CompleteAsync().ConfigureAwait(false);
+        var segment = await sink.CompleteAsync().ConfigureAwait(false);
         return new ReceivedBody(segment, md5, sink.Crc64);
     }
 
     /// <summary>The decoded Content-MD5 header; a value that is not base64 of 16 bytes is InvalidDigest (EC 0017-00000502).</summary>
     public static byte[]? ParseContentMd5(HttpRequest request)
     {
-        string value = request.Headers["Content-MD5"].ToString();
+        var value = request.Headers["Content-MD5"].ToString();
         if (value.Length == 0) return null;
         Span<byte> buffer = stackalloc byte[32];
-        if (!Convert.TryFromBase64String(value.Trim(), buffer, out int written) || written != 16)
+        if (!Convert.TryFromBase64String(value.Trim(), buffer, out var written) || written != 16)
         {
             throw OssError.InvalidDigest("The Content-MD5 you specified is not valid.", "0017-00000502");
         }
@@ -50,7 +50,7 @@ internal static class RequestBodies
     {
         call.BodyConsumed = true;
         using var ms = new MemoryStream();
-        byte[] buffer = new byte[16 * 1024];
+        var buffer = new byte[16 * 1024];
         int n;
         while ((n = await ctx.Request.Body.ReadAsync(buffer, ctx.RequestAborted).ConfigureAwait(false)) > 0)
         {
@@ -66,7 +66,7 @@ internal static class RequestBodies
     {
         if (call.BodyConsumed) return;
         call.BodyConsumed = true;
-        byte[] buffer = new byte[64 * 1024];
+        var buffer = new byte[64 * 1024];
         while (await ctx.Request.Body.ReadAsync(buffer, ctx.RequestAborted).ConfigureAwait(false) > 0)
         {
         }

@@ -35,7 +35,7 @@ internal sealed class BodySink : IDisposable
 
     public async Task CopyFromAsync(Stream body, CancellationToken cancellationToken)
     {
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
         try
         {
             int n;

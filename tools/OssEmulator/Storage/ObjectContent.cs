@@ -74,7 +74,7 @@ internal sealed class SegmentReadStream : Stream
                 }
             }
 
-            int n = await _current.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
+            var n = await _current.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
             if (n == 0)
             {
                 await _current.DisposeAsync().ConfigureAwait(false);

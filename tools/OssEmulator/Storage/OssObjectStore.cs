@@ -28,7 +28,7 @@ public sealed class OssObjectStore : IDisposable
         _root = dataDirectory is not null ? Path.GetFullPath(dataDirectory) : Path.Combine(Path.GetTempPath(), "oss-emulator-" + Guid.NewGuid().ToString("N"));
         _memoryLimit = _persistent ? 0 : memoryLimit;
         Directory.CreateDirectory(BlobDirectory);
-        foreach (string b in buckets)
+        foreach (var b in buckets)
         {
             _buckets.TryAdd(b, new ConcurrentDictionary<string, OssStoredObject>(StringComparer.Ordinal));
         }
@@ -71,8 +71,8 @@ public sealed class OssObjectStore : IDisposable
     /// <summary>Reads a whole object into memory (small objects in tests only).</summary>
     public byte[] ReadAllBytes(string bucket, string key)
     {
-        OssStoredObject obj = Get(bucket, key) ?? throw new KeyNotFoundException($"{bucket}/{key} does not exist.");
-        using Stream s = obj.OpenRead();
+        var obj = Get(bucket, key) ?? throw new KeyNotFoundException($"{bucket}/{key} does not exist.");
+        using var s = obj.OpenRead();
         using var ms = new MemoryStream();
         s.CopyTo(ms);
         return ms.ToArray();
@@ -158,7 +158,7 @@ public sealed class OssObjectStore : IDisposable
 
     internal bool AbortUpload(string bucket, string key, string uploadId)
     {
-        MultipartUpload upload = GetUpload(bucket, key, uploadId);
+        var upload = GetUpload(bucket, key, uploadId);
         if (!_uploads.TryRemove(new(uploadId, upload))) return false;
         Release([.. upload.Parts.Values.Select(p => p.Segment)]);
         return true;
@@ -174,7 +174,7 @@ public sealed class OssObjectStore : IDisposable
         if (paths.Count == 0) return;
         _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ =>
         {
-            foreach (string p in paths)
+            foreach (var p in paths)
             {
                 try { File.Delete(p); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
@@ -205,9 +205,9 @@ public sealed class OssObjectStore : IDisposable
             PartCount = obj.PartCount,
             Blobs = [.. obj.Segments.Select(s => new PersistedBlob { Name = Path.GetFileName(s.Path!), Length = s.Length })],
         };
-        string path = MetaPath(obj.Bucket, obj.Key);
+        var path = MetaPath(obj.Bucket, obj.Key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string tmp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        var tmp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(meta, EmulatorJsonContext.Default.PersistedObject));
         File.Move(tmp, path, overwrite: true);
     }
@@ -217,9 +217,9 @@ public sealed class OssObjectStore : IDisposable
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (bucket, objects) in _buckets)
         {
-            string dir = Path.Combine(_root, "objects", bucket);
+            var dir = Path.Combine(_root, "objects", bucket);
             if (!Directory.Exists(dir)) continue;
-            foreach (string file in Directory.EnumerateFiles(dir, "*.json"))
+            foreach (var file in Directory.EnumerateFiles(dir, "*.json"))
             {
                 PersistedObject? meta;
                 try { meta = JsonSerializer.Deserialize(File.ReadAllBytes(file), EmulatorJsonContext.Default.PersistedObject); }
@@ -249,7 +249,7 @@ public sealed class OssObjectStore : IDisposable
         }
 
         // Blobs of uploads that never completed (the process stopped) or of replaced objects.
-        foreach (string blob in Directory.EnumerateFiles(BlobDirectory))
+        foreach (var blob in Directory.EnumerateFiles(BlobDirectory))
         {
             if (!referenced.Contains(Path.GetFileName(blob)))
             {

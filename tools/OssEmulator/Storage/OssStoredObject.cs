@@ -72,7 +72,7 @@ public sealed class OssStoredObject
     public Stream OpenRead(long offset = 0, long? length = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        long len = length ?? Math.Max(0, Size - offset);
+        var len = length ?? Math.Max(0, Size - offset);
         if (offset + len > Size) throw new ArgumentOutOfRangeException(nameof(length));
         return new SegmentReadStream(Segments, offset, len);
     }
