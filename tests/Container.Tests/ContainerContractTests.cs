@@ -135,6 +135,46 @@ public partial class ContainerContractTests(ImageFixture image, ITestOutputHelpe
         }
     }
 
+    [Fact]
+    public async Task The_container_exports_the_invocations_span_and_metrics_before_answering_and_writes_json_logs()
+    {
+        // The collector on the host's loopback (the container shares the host network): what an OTLP exporter sends,
+        // decoded from protobuf by the receiver's own generated code.
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var container = await FunctionContainer.StartAsync(image.Image,
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.BaseAddress.ToString().TrimEnd('/')),
+            ("OTEL_METRIC_EXPORT_INTERVAL", "0"),
+            ("FC_LOG_FORMAT", "json"));
+        const string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        const string callerSpan = "00f067aa0ba902b7";
+
+        var greet = Invoke("greet", "{\"name\":\"traced\"}", "c-otel");
+        greet.Headers.Add(FcHeaders.TraceParent, $"00-{trace}-{callerSpan}-01");
+        using (var response = await container.Client.SendAsync(greet))
+        {
+            Assert.Contains("Hello, traced!", await response.Content.ReadAsStringAsync());
+        }
+
+        // No waiting: the span and the metrics went out before the answer did.
+        var span = Assert.Single(receiver.Spans, s => s.TraceId == trace);
+        Assert.Equal(callerSpan, span.ParentSpanId);
+        Assert.Equal("c-otel", span["faas.invocation_id"]);
+        Assert.Equal("alibaba_cloud", span.Resource.GetValueOrDefault("cloud.provider"));
+        Assert.Equal(1L, Assert.Single(receiver.Latest("faas.invocations")!.Metric.Sum.DataPoints).AsInt);
+        Assert.DoesNotContain(receiver.Strings, value => value.Contains(Secret, StringComparison.Ordinal) || value.Contains(Token, StringComparison.Ordinal));
+
+        // JSON logs: the handler's line is one JSON object carrying the request id and the trace; the markers stay FC's.
+        var logs = await container.LogsAsync();
+        Assert.Contains("FC Invoke Start RequestId: c-otel", logs);
+        Assert.Contains("FC Invoke End RequestId: c-otel", logs);
+        var handlerLines = logs.Split('\n').Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(line => line.TryGetProperty("requestId", out var id) && id.GetString() == "c-otel").ToList();
+        var greeting = Assert.Single(handlerLines, line => line.GetProperty("message").GetString() == "greeting traced");
+        Assert.Equal(trace, greeting.GetProperty("traceId").GetString());
+        Assert.Equal(span.SpanId, greeting.GetProperty("spanId").GetString());
+        Assert.DoesNotContain(Secret, logs);
+    }
+
     private static async Task<string> RunToolAsync(string tool, params string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardOutput = true, UseShellExecute = false };
