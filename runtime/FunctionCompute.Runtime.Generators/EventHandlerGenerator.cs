@@ -120,7 +120,11 @@ public sealed class EventHandlerGenerator : IIncrementalGenerator
         var constructorArguments = binder.BindParameters(constructors[0].Parameters, eventAllowed: false);
         // The event is bound as a handler's first parameter would be: a Stream stays raw, anything else is JSON.
         var eventArgument = binder.BindEvent(eventType);
-        var call = $"(({HandlerBinder.Name(contract)})new {HandlerBinder.Name(type)}({string.Join(", ", constructorArguments)})).HandleAsync({eventArgument}, context.Context, context.CancellationToken)";
+        var construct = $"new {HandlerBinder.Name(type)}({string.Join(", ", constructorArguments)})";
+        // A disposable handler is the invocation's: disposed with its scope after the answer, as a scoped service is.
+        var disposable = type.AllInterfaces.Any(i => i.ToDisplayString() is "System.IDisposable" or "System.IAsyncDisposable");
+        if (disposable) construct = $"global::FunctionCompute.Runtime.GeneratedEventHandlers.Owned(context, {construct})";
+        var call = $"(({HandlerBinder.Name(contract)}){construct}).HandleAsync({eventArgument}, context.Context, context.CancellationToken)";
         var valueTask = contract.GetMembers("HandleAsync").OfType<IMethodSymbol>().First().ReturnType;
         var result = binder.WriteResult(valueTask, call);
         return result is null ? null : binder.WriteMapping(result, isStatic: true);

@@ -17,6 +17,7 @@ public sealed class FcInvocationContext
 {
     private readonly EventHandlerServices _app;
     private AsyncServiceScope? _scope;
+    private List<object>? _owned;
 
     internal FcInvocationContext(IFcContext context, string handlerName, Stream input, EventHandlerServices app)
     {
@@ -50,6 +51,29 @@ public sealed class FcInvocationContext
     /// <summary>The event's bytes, buffered by the runtime.</summary>
     internal Stream Input { get; }
 
-    /// <summary>Disposes the scope, if one was created.</summary>
-    internal ValueTask DisposeScopeAsync() => _scope is { } scope ? scope.DisposeAsync() : ValueTask.CompletedTask;
+    /// <summary>
+    /// Takes <paramref name="instance"/> to be disposed with the scope, when it is disposable: a class handler the runtime
+    /// constructed is the invocation's, as a scoped service is (ASP.NET Core disposes the controllers it activates alike).
+    /// </summary>
+    internal T Own<T>(T instance)
+        where T : class
+    {
+        if (instance is IAsyncDisposable or IDisposable) (_owned ??= []).Add(instance);
+        return instance;
+    }
+
+    /// <summary>Disposes what the invocation owns (last constructed first), then the scope, if one was created.</summary>
+    internal async ValueTask DisposeScopeAsync()
+    {
+        if (_owned is { } owned)
+        {
+            _owned = null;
+            for (var i = owned.Count - 1; i >= 0; i--)
+            {
+                if (owned[i] is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync();
+                else ((IDisposable)owned[i]).Dispose();
+            }
+        }
+        if (_scope is { } scope) await scope.DisposeAsync();
+    }
 }

@@ -30,6 +30,13 @@ public static class GeneratedEventHandlers
     public static EventHandlerMapping MapRaw(WebApplication app, string name, FcInvocationDelegate handler, Type? resultType, params Type[] services) =>
         Map(app, new EventEndpoint(name, handler, reader: null, resultType), services);
 
+    /// <summary>A class handler constructed for this invocation, disposed with its scope after the answer (when disposable).</summary>
+    /// <typeparam name="THandler">The handler's type.</typeparam>
+    /// <param name="context">The invocation.</param>
+    /// <param name="handler">The handler, just constructed.</param>
+    public static THandler Owned<THandler>(FcInvocationContext context, THandler handler)
+        where THandler : class => context.Own(handler);
+
     /// <summary>A JSON result, through the app's event JSON options.</summary>
     public static EventResult Json<T>(FcInvocationContext context, T value) => EventJson.Serialize(value, EventJson.Require<T>(context.JsonOptions));
 

@@ -71,6 +71,23 @@ public sealed class PriceHandler(Pricing pricing, UnitOfWork work, IFcContext co
         new(new Priced(input.Item, input.Quantity * pricing.UnitPrice, context.RequestId, work.Id, cancellationToken == invocation.CancellationToken, "class"));
 }
 
+/// <summary>A class handler that holds a resource: the invocation owns it and disposes it after the answer.</summary>
+public sealed class DisposablePriceHandler(Pricing pricing, DisposalLog disposals, IFcContext context) : IEventHandler<Order, Priced>, IAsyncDisposable
+{
+    private bool _disposed;
+
+    public ValueTask<Priced> HandleAsync(Order input, IFcContext invocation, CancellationToken cancellationToken) =>
+        _disposed ? throw new ObjectDisposedException(nameof(DisposablePriceHandler))
+            : new(new Priced(input.Item, input.Quantity * pricing.UnitPrice, context.RequestId, 0, true, "disposable"));
+
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        disposals.Add("handler:" + context.RequestId);
+        return ValueTask.CompletedTask;
+    }
+}
+
 /// <summary>A filter from DI: records its step on the invocation's unit of work.</summary>
 public sealed class StepFilter(UnitOfWork work) : IEventInvocationFilter
 {
@@ -228,6 +245,20 @@ public class BoundHandlerTests
         Assert.Equal(("tea", 5.0m, "class-1", true, "class"), (first.Item, first.Total, first.RequestId, first.CancellationMatches, first.Logger));
         Assert.Equal("class-2", second.RequestId);
         Assert.NotEqual(first.UnitOfWork, second.UnitOfWork);
+    }
+
+    [Fact]
+    public async Task A_disposable_class_handler_is_disposed_after_each_answer()
+    {
+        await using var host = await StartAsync(app => app.MapEvent<DisposablePriceHandler>("disposable-price"));
+        var disposals = host.App.Services.GetRequiredService<DisposalLog>();
+
+        foreach (var requestId in new[] { "dispose-1", "dispose-2" })
+        {
+            var priced = await InvokeJsonAsync<Priced>(host, "disposable-price", """{"item":"tea","quantity":2}""", requestId);
+            Assert.Equal((requestId, "disposable"), (priced.RequestId, priced.Logger));
+            Assert.Equal("handler:" + requestId, await disposals.NextAsync());
+        }
     }
 
     [Fact]
