@@ -25,6 +25,9 @@ internal sealed class HandlerBinder(Compilation compilation, string handlerName,
     /// <summary>The services the handler takes, checked at startup.</summary>
     public List<string> Services { get; } = [];
 
+    /// <summary>The keyed services the handler takes (type and key as C#), each checked at startup like the others.</summary>
+    public List<(string Type, string Key)> KeyedServices { get; } = [];
+
     /// <summary>A JSON result's type (checked before the first call), or null.</summary>
     public ITypeSymbol? JsonResult { get; private set; }
 
@@ -97,8 +100,9 @@ internal sealed class HandlerBinder(Compilation compilation, string handlerName,
             if (attributeName == "FromServicesAttribute") return Service(type);
             if (attributeName == "FromKeyedServicesAttribute" && attribute.ConstructorArguments.Length == 1)
             {
-                // Keyed services are not checked at startup (IServiceProviderIsService knows no keys): resolving names the key.
-                return $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<{name}>(context.Services, {attribute.ConstructorArguments[0].ToCSharpString()})";
+                var key = attribute.ConstructorArguments[0].ToCSharpString();
+                if (!KeyedServices.Contains((name, key))) KeyedServices.Add((name, key));
+                return $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<{name}>(context.Services, {key})";
             }
         }
         if (Special(name) is { } special) return special;
@@ -181,6 +185,9 @@ internal sealed class HandlerBinder(Compilation compilation, string handlerName,
         var result = JsonResult is null ? "null" : $"typeof({Name(JsonResult)})";
         var services = new StringBuilder();
         foreach (var service in Services) services.Append(", typeof(").Append(service).Append(')');
-        return $"return {map}(app, name, {(isStatic ? "static " : "")}context =>\n            {{\n                {lambdaBody}\n            }}, {result}{services});";
+        var mapping = $"{map}(app, name, {(isStatic ? "static " : "")}context =>\n            {{\n                {lambdaBody}\n            }}, {result}{services})";
+        // Keyed services are checked at startup too, once the mapping is made (IServiceProviderIsService knows no keys).
+        foreach (var (type, key) in KeyedServices) mapping = $"{Helpers}.RequireKeyedService(app, {mapping}, typeof({type}), {key})";
+        return $"return {mapping};";
     }
 }

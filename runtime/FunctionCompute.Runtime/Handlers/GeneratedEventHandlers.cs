@@ -72,6 +72,21 @@ public static class GeneratedEventHandlers
         "Reference the FunctionCompute.Runtime package (it brings the generator; in this repository: the generator project as an Analyzer) " +
         "and keep FunctionCompute.Runtime.Generated in the InterceptorsNamespaces property, or map a (TEvent, IFcContext) delegate with a JsonSerializerContext.");
 
+    /// <summary>Checks at startup that a keyed service the handler takes is registered under its key.</summary>
+    /// <param name="app">The app.</param>
+    /// <param name="mapping">The handler's mapping.</param>
+    /// <param name="service">The service's type.</param>
+    /// <param name="key">The key it is taken under (<c>[FromKeyedServices(key)]</c>).</param>
+    public static EventHandlerMapping RequireKeyedService(WebApplication app, EventHandlerMapping mapping, Type service, object? key)
+    {
+        if (app.Services.GetService<IServiceProviderIsKeyedService>() is { } known && !known.IsKeyedService(service, key))
+        {
+            throw new InvalidOperationException(
+                $"The event handler '{mapping.Name}' takes a {service.Name} ({service.FullName}) keyed \"{key}\", which is not registered under that key: add it with builder.Services.AddKeyed... before Build().");
+        }
+        return mapping;
+    }
+
     private static EventHandlerMapping Map(WebApplication app, EventEndpoint endpoint, Type[] services)
     {
         var known = app.Services.GetRequiredService<IServiceProviderIsService>();

@@ -235,6 +235,36 @@ public class BoundHandlerTests
 
     public sealed class Unregistered;
 
+    public sealed class Discount(string rate)
+    {
+        public string Rate => rate;
+    }
+
+    [Fact]
+    public async Task A_keyed_service_is_bound_by_its_key_and_a_missing_key_stops_startup()
+    {
+        await using (var host = await TestFunctionHost.StartAsync(
+            app => app.MapEvent("keyed", ([FromKeyedServices("premium")] Discount discount) => discount.Rate),
+            build: builder =>
+            {
+                AddServices(builder);
+                builder.Services.AddKeyedSingleton("premium", new Discount("0.2"));
+                builder.Services.AddKeyedSingleton("basic", new Discount("0.05"));
+            }))
+        {
+            using var response = await host.Client.SendAsync(Fc.Invoke("keyed", "", "keyed-1"));
+            Assert.Equal("0.2", await response.Content.ReadAsStringAsync());
+        }
+
+        // Registered, but not under the key the handler names: startup stops, as for a missing service.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestFunctionHost.StartAsync(
+            app => app.MapEvent("keyed-missing", ([FromKeyedServices("gold")] Discount discount) => discount.Rate),
+            build: builder => builder.Services.AddKeyedSingleton("premium", new Discount("0.2"))));
+        Assert.Contains("'keyed-missing'", error.Message);
+        Assert.Contains("Discount", error.Message);
+        Assert.Contains("\"gold\"", error.Message);
+    }
+
     [Fact]
     public async Task A_class_handler_is_built_per_invocation_from_the_scope()
     {
