@@ -18,34 +18,37 @@ public class FcContextParserTests
         return FcContextParser.Parse(dictionary, environment ?? FcEnvironment.Empty, Now, CancellationToken.None, NullLogger.Instance);
     }
 
+    /// <summary>Every header the parser reads, with a distinct value each (lowercase names, as FC sends them).</summary>
+    private static Dictionary<string, string> EveryHeader() => new()
+    {
+        [FcHeaders.RequestId] = "req-1",
+        [FcHeaders.AccessKeyId] = "STS.id",
+        [FcHeaders.AccessKeySecret] = "the-secret",
+        [FcHeaders.SecurityToken] = "the-token",
+        [FcHeaders.FunctionName] = "fn",
+        [FcHeaders.FunctionHandler] = "echo",
+        [FcHeaders.FunctionMemory] = "512",
+        [FcHeaders.FunctionTimeout] = "30",
+        [FcHeaders.FunctionInitializer] = "init",
+        [FcHeaders.InitializationTimeout] = "10",
+        [FcHeaders.PreStopHandler] = "stop",
+        [FcHeaders.PreFreezeHandler] = "freeze",
+        [FcHeaders.Region] = "cn-hangzhou",
+        [FcHeaders.AccountId] = "1234",
+        [FcHeaders.Qualifier] = "prod",
+        [FcHeaders.VersionId] = "3",
+        [FcHeaders.ServiceName] = "svc",
+        [FcHeaders.LogProject] = "proj",
+        [FcHeaders.LogStore] = "store",
+        [FcHeaders.InstanceId] = "inst-1",
+        [FcHeaders.TraceParent] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        [FcHeaders.TraceState] = "fc=1",
+    };
+
     [Fact]
     public void Every_header_lands_in_its_property()
     {
-        var parsed = Parse(new()
-        {
-            [FcHeaders.RequestId] = "req-1",
-            [FcHeaders.AccessKeyId] = "STS.id",
-            [FcHeaders.AccessKeySecret] = "the-secret",
-            [FcHeaders.SecurityToken] = "the-token",
-            [FcHeaders.FunctionName] = "fn",
-            [FcHeaders.FunctionHandler] = "echo",
-            [FcHeaders.FunctionMemory] = "512",
-            [FcHeaders.FunctionTimeout] = "30",
-            [FcHeaders.FunctionInitializer] = "init",
-            [FcHeaders.InitializationTimeout] = "10",
-            [FcHeaders.PreStopHandler] = "stop",
-            [FcHeaders.PreFreezeHandler] = "freeze",
-            [FcHeaders.Region] = "cn-hangzhou",
-            [FcHeaders.AccountId] = "1234",
-            [FcHeaders.Qualifier] = "prod",
-            [FcHeaders.VersionId] = "3",
-            [FcHeaders.ServiceName] = "svc",
-            [FcHeaders.LogProject] = "proj",
-            [FcHeaders.LogStore] = "store",
-            [FcHeaders.InstanceId] = "inst-1",
-            [FcHeaders.TraceParent] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-            [FcHeaders.TraceState] = "fc=1",
-        });
+        var parsed = Parse(EveryHeader());
 
         Assert.Empty(parsed.Problems);
         var c = parsed.Context;
@@ -77,31 +80,7 @@ public class FcContextParserTests
     public void Header_names_are_matched_whatever_their_case(string casing)
     {
         // FC sends lowercase names, but a local curl or a proxy may not: HTTP header names are case-insensitive.
-        var lower = new Dictionary<string, string>
-        {
-            [FcHeaders.RequestId] = "req-1",
-            [FcHeaders.AccessKeyId] = "STS.id",
-            [FcHeaders.AccessKeySecret] = "the-secret",
-            [FcHeaders.SecurityToken] = "the-token",
-            [FcHeaders.FunctionName] = "fn",
-            [FcHeaders.FunctionHandler] = "echo",
-            [FcHeaders.FunctionMemory] = "512",
-            [FcHeaders.FunctionTimeout] = "30",
-            [FcHeaders.FunctionInitializer] = "init",
-            [FcHeaders.InitializationTimeout] = "10",
-            [FcHeaders.PreStopHandler] = "stop",
-            [FcHeaders.PreFreezeHandler] = "freeze",
-            [FcHeaders.Region] = "cn-hangzhou",
-            [FcHeaders.AccountId] = "1234",
-            [FcHeaders.Qualifier] = "prod",
-            [FcHeaders.VersionId] = "3",
-            [FcHeaders.ServiceName] = "svc",
-            [FcHeaders.LogProject] = "proj",
-            [FcHeaders.LogStore] = "store",
-            [FcHeaders.InstanceId] = "inst-1",
-            [FcHeaders.TraceParent] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-            [FcHeaders.TraceState] = "fc=1",
-        };
+        var lower = EveryHeader();
         static string Recase(string name, string casing) => casing == "upper"
             ? name.ToUpperInvariant()
             : string.Join('-', name.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
