@@ -28,6 +28,7 @@ public static class SampleApp
             json.SerializerOptions.PropertyNameCaseInsensitive = false;
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJson.Default);
+            // The typed FC trigger events (the OSS trigger sample's OssEvent) from the events library's own context.
             json.SerializerOptions.TypeInfoResolverChain.Insert(1, FunctionCompute.Events.FcEventsJson.Default);
         });
         // The handlers' services: singletons made on first use (an instance serving echo never builds an OSS client).

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using FunctionCompute.Events;
 using SampleFunctions.Credentials;
 using SampleFunctions.Oss;
 
@@ -21,9 +20,6 @@ namespace SampleFunctions;
 [JsonSerializable(typeof(ListObjectsEvent))]
 [JsonSerializable(typeof(ListObjectsResult))]
 [JsonSerializable(typeof(OssTriggerResult))]
-// The OSS trigger's event, with FcEventsJson's options (camelCase, nulls left out): mapped through this context, its
-// contract is built on the handler's first call rather than at startup.
-[JsonSerializable(typeof(OssEvent))]
 [JsonSerializable(typeof(CrossAccountPutEvent))]
 [JsonSerializable(typeof(DefaultChainListEvent))]
 [JsonSerializable(typeof(DefaultChainListResult))]
