@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using FunctionCompute.Runtime.OpenTelemetry;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Trace;
@@ -15,7 +16,9 @@ namespace FunctionCompute.Benchmarks;
 /// What each way of getting an invocation's span out costs the invocation, against an OTLP/HTTP sink on loopback that
 /// answers at once: a batch processor left alone (the span waits in memory for the 5 s schedule: on FC a frozen
 /// instance keeps it), the same with ForceFlush before the answer (the runtime's choice: one request per invocation,
-/// however many spans), and a simple processor (one synchronous request per span, on the thread that ends it).
+/// however many spans, but its flush can return before the request is sent), a simple processor (one synchronous
+/// request per span, on the thread that ends it), and the runtime's FlushExportProcessor (the spans held until the
+/// flush, which sends them on its own thread: one request, and done means sent).
 /// An invocation here is one server span with one client child, as an invocation that calls OSS once.
 /// </summary>
 [MemoryDiagnoser]
@@ -25,7 +28,7 @@ public class ExportBenchmarks
     private WebApplication _sink = null!;
     private TracerProvider _provider = null!;
 
-    [Params("batch, no flush", "batch + ForceFlush", "simple")]
+    [Params("batch, no flush", "batch + ForceFlush", "simple", "held + export on flush")]
     public string Strategy { get; set; } = "";
 
     [GlobalSetup]
@@ -42,14 +45,19 @@ public class ExportBenchmarks
         });
         await _sink.StartAsync();
         var endpoint = new Uri(_sink.Urls.First() + "/v1/traces");
-        _provider = Sdk.CreateTracerProviderBuilder()
-            .AddSource(Source.Name)
-            .AddOtlpExporter(o =>
+        var tracing = Sdk.CreateTracerProviderBuilder().AddSource(Source.Name);
+        _provider = (Strategy == "held + export on flush"
+            ? tracing.AddProcessor(new FlushExportProcessor(new OtlpTraceExporter(new OtlpExporterOptions
+            {
+                Endpoint = endpoint,
+                Protocol = OtlpExportProtocol.HttpProtobuf,
+            }), maxQueueSize: 2048, maxBatchSize: 512))
+            : tracing.AddOtlpExporter(o =>
             {
                 o.Endpoint = endpoint;
                 o.Protocol = OtlpExportProtocol.HttpProtobuf;
                 o.ExportProcessorType = Strategy == "simple" ? ExportProcessorType.Simple : ExportProcessorType.Batch;
-            })
+            }))
             .Build();
     }
 
@@ -69,6 +77,6 @@ public class ExportBenchmarks
             using var client = Source.StartActivity("OSS/PutObject", ActivityKind.Client);
             client?.SetTag("rpc.method", "PutObject");
         }
-        if (Strategy == "batch + ForceFlush") _provider.ForceFlush(1000);
+        if (Strategy is "batch + ForceFlush" or "held + export on flush") _provider.ForceFlush(1000);
     }
 }

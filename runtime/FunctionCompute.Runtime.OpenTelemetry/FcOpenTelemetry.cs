@@ -37,8 +37,8 @@ public static class FcOpenTelemetry
     /// (both), <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>, <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>; with none set, it
     /// adds nothing and the app runs as without it. The exporter reads the other standard variables
     /// (<c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>_PROTOCOL</c> — <c>http/protobuf</c> unless set, or <c>grpc</c> —,
-    /// <c>_TIMEOUT</c>, <c>OTEL_SERVICE_NAME</c>, <c>OTEL_RESOURCE_ATTRIBUTES</c>, <c>OTEL_TRACES_SAMPLER</c> and
-    /// <c>_ARG</c>, <c>OTEL_BSP_*</c>, <c>OTEL_SDK_DISABLED</c>). The resource names the function from FC's environment
+    /// <c>_TIMEOUT</c>, each also per signal, <c>OTEL_SERVICE_NAME</c>, <c>OTEL_RESOURCE_ATTRIBUTES</c>, <c>OTEL_TRACES_SAMPLER</c> and
+    /// <c>_ARG</c>, <c>OTEL_BSP_MAX_QUEUE_SIZE</c> and <c>_MAX_EXPORT_BATCH_SIZE</c>, <c>OTEL_SDK_DISABLED</c>). The resource names the function from FC's environment
     /// (service.name defaults to the function name). Spans are sent before every answer, metrics before the first
     /// answer after each <c>OTEL_METRIC_EXPORT_INTERVAL</c> (60 s; 0 for every answer) and in pre-stop; an answer waits
     /// at most <c>FunctionCompute:OpenTelemetry:FlushTimeoutMs</c> (1000 ms) for them. An app built with
@@ -56,44 +56,47 @@ public static class FcOpenTelemetry
         if (!settings.Any) return builder;
         var options = new FcOpenTelemetryOptions();
         configure?.Invoke(options);
+        // Read now, so that settings that cannot work stop the app at start rather than at its first answer.
+        var traceExporter = settings.Traces ? OtlpSettings.Exporter(configuration, "TRACES") : null;
+        var metricExporter = settings.Metrics ? OtlpSettings.Exporter(configuration, "METRICS") : null;
+        var spanQueue = OtlpSettings.SpanQueue(configuration);
         builder.Services.AddSingleton<IFcTelemetryFlush>(services =>
         {
             var environment = services.GetService<FunctionAppOptions>()?.Environment ?? FcEnvironment.Read();
-            var traces = settings.Traces ? Tracing(configuration, environment, options) : null;
-            var metrics = settings.Metrics ? Metrics(configuration, environment, options) : null;
+            var traces = traceExporter is null ? null : Tracing(traceExporter, spanQueue, configuration, environment, options);
+            var metrics = metricExporter is null ? null : Metrics(metricExporter, configuration, environment, options);
             return new OtlpFlush(traces, metrics, settings, TimeProvider.System);
         });
         return builder;
     }
 
-    private static TracerProvider Tracing(IConfiguration configuration, FcEnvironment environment, FcOpenTelemetryOptions options)
+    private static TracerProvider Tracing(OtlpExporterOptions exporterOptions, (int MaxQueueSize, int MaxBatchSize) queue,
+        IConfiguration configuration, FcEnvironment environment, FcOpenTelemetryOptions options)
     {
+        var exporter = new OtlpTraceExporter(exporterOptions);
         var tracing = Sdk.CreateTracerProviderBuilder()
             .ConfigureServices(services => services.AddSingleton(configuration))
             .SetResourceBuilder(FcResource.For(environment))
             .AddSource([.. Sources, .. options.Sources])
-            .AddOtlpExporter(exporter => DefaultProtocol(exporter, configuration, "TRACES"));
+            .AddProcessor(new FlushExportProcessor(exporter, queue.MaxQueueSize, queue.MaxBatchSize));
         return tracing.Build();
     }
 
-    private static MeterProvider Metrics(IConfiguration configuration, FcEnvironment environment, FcOpenTelemetryOptions options)
+    private static MeterProvider Metrics(OtlpExporterOptions exporterOptions, IConfiguration configuration, FcEnvironment environment,
+        FcOpenTelemetryOptions options)
     {
+        // A reader without a period collects and exports on the thread that flushes (before an answer, in pre-stop):
+        // a timer would fire on a frozen instance, or not at all, and a worker thread's flush can report done before
+        // the collector has the data.
+        var reader = new BaseExportingMetricReader(new OtlpMetricExporter(exporterOptions))
+        {
+            TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+        };
         var metrics = Sdk.CreateMeterProviderBuilder()
             .ConfigureServices(services => services.AddSingleton(configuration))
             .SetResourceBuilder(FcResource.For(environment))
             .AddMeter([MeterName, .. options.Meters])
-            .AddOtlpExporter((exporter, reader) =>
-            {
-                DefaultProtocol(exporter, configuration, "METRICS");
-                // The runtime decides when metrics go out (before an answer, in pre-stop): a timer would fire on a
-                // frozen instance, or not at all.
-                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = Timeout.Infinite;
-            });
+            .AddReader(reader);
         return metrics.Build();
-    }
-
-    private static void DefaultProtocol(OtlpExporterOptions exporter, IConfiguration configuration, string signal)
-    {
-        if (!OtlpSettings.ProtocolConfigured(configuration, signal)) exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
     }
 }

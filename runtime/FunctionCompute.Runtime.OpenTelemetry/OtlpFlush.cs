@@ -10,8 +10,8 @@ namespace FunctionCompute.Runtime.OpenTelemetry;
 /// batch still in the exporter's queue then would sit there, unsent.
 /// </summary>
 /// <remarks>
-/// The exporter's own worker thread sends (one request per flush, with every span that ended since the last). A flush
-/// runs on the thread pool and the answer awaits it up to the bound; one that outlives its bound (a collector that
+/// A flush runs on the thread pool and sends there (one request with every span that ended since the last, and the
+/// metrics when due), and the answer awaits it up to the bound; one that outlives its bound (a collector that
 /// accepts and never answers) is left to finish on its own, and until it has, answers do not wait again: a dead or slow
 /// collector costs one bound, not one per invocation. A collector that refuses connections fails the export at once.
 /// </remarks>
@@ -78,29 +78,12 @@ internal sealed class OtlpFlush(TracerProvider? traces, MeterProvider? metrics, 
 
     private void Flush(bool withMetrics)
     {
-        // Spans first, then metrics with what is left of the one bound.
+        // Both export on this thread (FlushExportProcessor, a reader without a period): when they return, the collector
+        // has answered. Spans first, then metrics with what is left of the one bound.
         var started = Stopwatch.GetTimestamp();
-        if (traces is not null) Within(traces.ForceFlush, _exportMs, started);
-        if (withMetrics) Within(metrics!.ForceFlush, _exportMs, started);
+        traces?.ForceFlush(_exportMs);
+        if (withMetrics) metrics!.ForceFlush(Math.Max(0, _exportMs - (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds));
     }
-
-    /// <summary>
-    /// Calls <paramref name="flush"/> in short slices until it reports done or the bound since <paramref name="started"/>
-    /// has passed. The SDK's batch processor (and metric reader) signals a finished export by setting and at once
-    /// resetting an event: a flush whose export finished before it began to wait misses the signal and sleeps out its
-    /// timeout (up to 1 s), which on loopback hit about 1 flush in 2,000. A slice each time bounds that miss to
-    /// <see cref="SliceMs"/>; each call re-checks what has been exported.
-    /// </summary>
-    private static void Within(Func<int, bool> flush, int boundMs, long started)
-    {
-        while (true)
-        {
-            var left = boundMs - (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (left <= 0 || flush(Math.Min(left, SliceMs))) return;
-        }
-    }
-
-    private const int SliceMs = 5;
 
     private async Task WaitAsync(Task flush)
     {
@@ -118,12 +101,25 @@ internal sealed class OtlpFlush(TracerProvider? traces, MeterProvider? metrics, 
         }
     }
 
-    /// <summary>At shutdown (SIGTERM): what is left goes out, within the bound.</summary>
+    /// <summary>At shutdown (SIGTERM): what is left goes out, waited for within the bound.</summary>
     public void Dispose()
     {
-        traces?.Shutdown(_exportMs);
-        metrics?.Shutdown(_exportMs);
-        traces?.Dispose();
-        metrics?.Dispose();
+        // The exports are synchronous and bounded by the exporter's own timeout (10 s unless set): shutting down
+        // does not wait for a hung collector longer than the flush bound.
+        var shutdown = Task.Run(() =>
+        {
+            traces?.Shutdown(_exportMs);
+            metrics?.Shutdown(_exportMs);
+            traces?.Dispose();
+            metrics?.Dispose();
+        });
+        try
+        {
+            shutdown.Wait(settings.FlushTimeout);
+        }
+        catch (AggregateException)
+        {
+            // Telemetry never fails the instance's shutdown; the SDK reports export failures itself.
+        }
     }
 }

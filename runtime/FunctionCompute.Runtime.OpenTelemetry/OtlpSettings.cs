@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using OpenTelemetry.Exporter;
 
 namespace FunctionCompute.Runtime.OpenTelemetry;
 
@@ -23,7 +24,7 @@ internal sealed record OtlpSettings(bool Traces, bool Metrics, TimeSpan FlushTim
     /// <exception cref="InvalidOperationException">A bound or interval is not a number of milliseconds.</exception>
     public static OtlpSettings Read(IConfiguration configuration)
     {
-        string? Value(string key) => configuration[key] is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        string? Value(string key) => Setting(configuration, key);
         bool Off(string key) => string.Equals(Value(key), "none", StringComparison.OrdinalIgnoreCase);
         if (string.Equals(Value("OTEL_SDK_DISABLED"), "true", StringComparison.OrdinalIgnoreCase))
             return new OtlpSettings(false, false, DefaultFlushTimeout, DefaultMetricInterval);
@@ -35,9 +36,63 @@ internal sealed record OtlpSettings(bool Traces, bool Metrics, TimeSpan FlushTim
             MetricInterval: Milliseconds(Value("OTEL_METRIC_EXPORT_INTERVAL"), "OTEL_METRIC_EXPORT_INTERVAL") ?? DefaultMetricInterval);
     }
 
-    /// <summary>Whether a protocol is configured for the signal (else the runtime picks <c>http/protobuf</c>, the specification's default).</summary>
-    public static bool ProtocolConfigured(IConfiguration configuration, string signal) =>
-        configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] is { Length: > 0 } || configuration[$"OTEL_EXPORTER_OTLP_{signal}_PROTOCOL"] is { Length: > 0 };
+    /// <summary>
+    /// The exporter's settings for one signal (<c>TRACES</c> or <c>METRICS</c>) as the OTLP exporter specification reads
+    /// them: the signal's own variable wins over the common one; a signal endpoint is used as it is, the common one gets
+    /// <c>/v1/traces</c> or <c>/v1/metrics</c> appended for <c>http/protobuf</c> (the default protocol) and is used as it
+    /// is for <c>grpc</c>. Read from the app's configuration (where the environment is), so appsettings work too.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An endpoint, protocol or timeout that cannot be used.</exception>
+    public static OtlpExporterOptions Exporter(IConfiguration configuration, string signal)
+    {
+        string? Value(string suffix) =>
+            Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_{suffix}") ?? Setting(configuration, $"OTEL_EXPORTER_OTLP_{suffix}");
+        var protocol = Protocol(Value("PROTOCOL"), signal);
+        var options = new OtlpExporterOptions { Protocol = protocol, Endpoint = Endpoint(configuration, signal, protocol) };
+        if (Value("HEADERS") is { } headers) options.Headers = headers;
+        if (Milliseconds(Value("TIMEOUT"), $"OTEL_EXPORTER_OTLP_{signal}_TIMEOUT") is { } timeout) options.TimeoutMilliseconds = (int)timeout.TotalMilliseconds;
+        return options;
+    }
+
+    /// <summary>How many ended spans wait for the next flush at most, and how many go in one request (the batch processor's variables).</summary>
+    public static (int MaxQueueSize, int MaxBatchSize) SpanQueue(IConfiguration configuration)
+    {
+        var queue = Count(Setting(configuration, "OTEL_BSP_MAX_QUEUE_SIZE"), "OTEL_BSP_MAX_QUEUE_SIZE") ?? 2048;
+        var batch = Count(Setting(configuration, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE"), "OTEL_BSP_MAX_EXPORT_BATCH_SIZE") ?? 512;
+        return (queue, Math.Min(batch, queue));
+    }
+
+    private static Uri Endpoint(IConfiguration configuration, string signal, OtlpExportProtocol protocol)
+    {
+        var name = $"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT";
+        var text = Setting(configuration, name);
+        if (text is null)
+        {
+            name = "OTEL_EXPORTER_OTLP_ENDPOINT";
+            text = Setting(configuration, name) ?? throw new InvalidOperationException($"No OTLP endpoint is set for {signal.ToLowerInvariant()}.");
+            if (protocol == OtlpExportProtocol.HttpProtobuf) text = $"{text.TrimEnd('/')}/v1/{signal.ToLowerInvariant()}";
+        }
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)) return uri;
+        throw new InvalidOperationException($"{name} must be an absolute http:// or https:// URL, but is '{text}'.");
+    }
+
+    private static OtlpExportProtocol Protocol(string? text, string signal) => text?.ToLowerInvariant() switch
+    {
+        null or "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
+        "grpc" => OtlpExportProtocol.Grpc,
+        _ => throw new InvalidOperationException(
+            $"OTEL_EXPORTER_OTLP_{signal}_PROTOCOL (or OTEL_EXPORTER_OTLP_PROTOCOL) must be http/protobuf or grpc, but is '{text}' (OpenTelemetry .NET has no http/json exporter)."),
+    };
+
+    private static string? Setting(IConfiguration configuration, string key) =>
+        configuration[key] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    private static int? Count(string? text, string name)
+    {
+        if (text is null) return null;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0) return count;
+        throw new InvalidOperationException($"{name} must be a whole number above 0, but is '{text}'.");
+    }
 
     private static TimeSpan? Milliseconds(string? text, string name)
     {

@@ -144,6 +144,8 @@ public partial class ContainerContractTests(ImageFixture image, ITestOutputHelpe
         await using var container = await FunctionContainer.StartAsync(image.Image,
             ("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.BaseAddress.ToString().TrimEnd('/')),
             ("OTEL_METRIC_EXPORT_INTERVAL", "0"),
+            // Asserts that the answer carries its telemetry, not the default 1 s bound (a loaded CI machine can exceed it).
+            ("FunctionCompute__OpenTelemetry__FlushTimeoutMs", "30000"),
             ("FC_LOG_FORMAT", "json"));
         const string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
         const string callerSpan = "00f067aa0ba902b7";

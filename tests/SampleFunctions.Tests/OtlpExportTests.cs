@@ -54,6 +54,10 @@ public sealed class OtlpExportTests(ITestOutputHelper output) : IAsyncLifetime
             ["ALIBABA_CLOUD_ACCESS_KEY_ID"] = "STS.instance",
             ["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = InstanceSecret,
             ["ALIBABA_CLOUD_SECURITY_TOKEN"] = InstanceToken,
+            // These tests assert that an answer carries its telemetry with it, not how long it waits at most (the hung
+            // collector's test sets its own bound): under a loaded CI machine the receiver's first request (its
+            // protobuf code still cold in this process) can take longer than the default 1 s.
+            ["FunctionCompute__OpenTelemetry__FlushTimeoutMs"] = "30000",
         });
         foreach (var (name, value) in more) environment[name] = value;
         return environment;
@@ -282,6 +286,35 @@ public sealed class KitOtlpExportTests
         var only = Assert.Single(echo.Activities);
         Assert.Equal("kit-captured-2", only.GetTagItem("faas.invocation_id"));
         Assert.NotEqual(put.Activities[1].TraceId, only.TraceId);
+    }
+
+    [Fact]
+    public async Task A_signal_endpoint_is_used_as_it_is_and_turns_on_only_its_signal()
+    {
+        const string signalTrace = "abf92f3577b34da6a3ce929d0e0e4732";
+        await using var receiver = await OtlpReceiver.StartAsync();
+        // The specification: a signal's own endpoint is the whole URL (no /v1/traces appended), and no common endpoint
+        // means the other signal is not exported.
+        await using var fc = FcTestApp.Create(configure => SampleApp.Create([$"--OTEL_EXPORTER_OTLP_TRACES_ENDPOINT={receiver.BaseAddress}v1/traces",
+            "--OTEL_EXPORTER_OTLP_TRACES_HEADERS=x-collector-key=traces-key", "--OTEL_METRIC_EXPORT_INTERVAL=0"], configure));
+
+        var result = await fc.InvokeAsync("echo", "signal", new FcContextBuilder().WithRequestId("kit-signal-1").WithTraceParent($"00-{signalTrace}-{CallerSpan}-01"));
+
+        Assert.Equal("signal", result.Text);
+        Assert.Single(receiver.Spans, s => s.TraceId == signalTrace);
+        Assert.Empty(receiver.Metrics);
+        Assert.All(receiver.Headers, headers => Assert.Equal("traces-key", headers["x-collector-key"].ToString()));
+    }
+
+    [Theory]
+    [InlineData("--OTEL_EXPORTER_OTLP_PROTOCOL=http/json", "must be http/protobuf or grpc")]
+    [InlineData("--OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=collector:4318", "must be an absolute http:// or https:// URL")]
+    [InlineData("--OTEL_BSP_MAX_QUEUE_SIZE=0", "OTEL_BSP_MAX_QUEUE_SIZE must be a whole number above 0")]
+    public void Export_settings_that_cannot_work_stop_the_app_at_start_with_what_is_wrong(string setting, string message)
+    {
+        // Startup, not the first answer, is where a deployment learns its telemetry settings are wrong.
+        var error = Assert.Throws<InvalidOperationException>(() => SampleApp.Create(["--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318", setting]));
+        Assert.Contains(message, error.Message);
     }
 
     [Fact]
