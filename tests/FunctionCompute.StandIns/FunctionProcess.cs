@@ -53,6 +53,10 @@ public sealed partial class FunctionProcess : IAsyncDisposable
     public static Task<FunctionProcess> StartPackageAsync(IDictionary<string, string>? environment = null) =>
         StartAsync(PackageBootstrap(), [], environment);
 
+    /// <summary>Starts a code package's <c>bootstrap</c> at <paramref name="bootstrap"/> (e.g. a copy with files added) and waits until it is ready.</summary>
+    public static Task<FunctionProcess> StartBootstrapAsync(string bootstrap, IDictionary<string, string>? environment = null) =>
+        StartAsync(bootstrap, [], environment);
+
     private static string PackageBootstrap()
     {
         var bootstrap = Path.Combine(CodeDirectory(), "bootstrap");

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,7 +24,8 @@ namespace FunctionCompute.Runtime;
 public static class FunctionApp
 {
     /// <summary>
-    /// A slim <see cref="WebApplicationBuilder"/> set up for FC: Kestrel on <c>0.0.0.0</c> (or <see cref="FunctionAppOptions.ListenAddressVariable"/>) and the port FC
+    /// A lean <see cref="WebApplicationBuilder"/> set up for FC (configuration, logging, Kestrel and routing as the slim
+    /// builder's, without its console logger and file watchers): Kestrel on <c>0.0.0.0</c> (or <see cref="FunctionAppOptions.ListenAddressVariable"/>) and the port FC
     /// names, FC's keep-alive and body limits, FC's log format for every <see cref="ILogger"/> (text, or one JSON object per
     /// line with <c>FC_LOG_FORMAT=json</c>, see <see cref="FunctionAppOptions.LogFormat"/>), and the contract's routing in
     /// front of the app's own endpoints.
@@ -35,7 +37,7 @@ public static class FunctionApp
         var options = FunctionAppOptions.FromEnvironment();
         configure?.Invoke(options);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
+        var builder = CreateHostBuilder(args ?? []);
 
         // The port comes from FC's variables only: ASPNETCORE_HTTP_PORTS (8080 in the .NET container images) must not win.
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
@@ -97,6 +99,39 @@ public static class FunctionApp
             InvocationScope.Current ?? throw new InvalidOperationException("IFcContext is only available while a request is being handled."));
         builder.Services.AddSingleton<IStartupFilter, ContractStartupFilter>();
         options.ConfigureBuilder?.Invoke(builder);
+        return builder;
+    }
+
+    /// <summary>
+    /// What <see cref="WebApplication.CreateSlimBuilder(WebApplicationOptions)"/> gives an app, less what a function never
+    /// uses: configuration from <c>appsettings.json</c>, <c>appsettings.{Environment}.json</c>, the environment and the
+    /// command line (in that order, as the slim builder); the environment name from <c>ASPNETCORE_ENVIRONMENT</c> or
+    /// <c>DOTNET_ENVIRONMENT</c>; <c>Logging</c> configuration; Kestrel without HTTPS; routing; scope validation in
+    /// Development. Left out: the console logger (the runtime writes FC's format itself) and the file watchers that
+    /// reload appsettings on change (a code package does not change under a running instance). The slim builder linked
+    /// both into every function's executable whether used or not.
+    /// </summary>
+    private static WebApplicationBuilder CreateHostBuilder(string[] args)
+    {
+        var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is { Length: > 0 } aspnet ? aspnet
+            : Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } dotnet ? dotnet
+            : Environments.Production;
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = args, EnvironmentName = environment });
+        builder.Configuration
+            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
+            .AddJsonFile($"appsettings.{environment}.json", optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.Configure(logging => logging.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
+        var development = builder.Environment.IsDevelopment();
+        builder.Host.UseDefaultServiceProvider(provider =>
+        {
+            provider.ValidateScopes = development;
+            provider.ValidateOnBuild = development;
+        });
         return builder;
     }
 
