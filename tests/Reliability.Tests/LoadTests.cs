@@ -78,7 +78,7 @@ public class LoadTests
     [Fact]
     public async Task Memory_stays_flat_across_rounds_of_two_hundred_concurrent_callers()
     {
-        const int rounds = 6, perCallerPerRound = 25;
+        const int rounds = 8, perCallerPerRound = 25;
         await using var function = await FunctionProcess.StartPackageAsync();
         using var client = ConcurrentClient(function);
         var resident = new List<long>();
@@ -101,9 +101,11 @@ public class LoadTests
             resident.Add(function.ResidentBytes());
         }
 
-        // The first round warms pools, the JIT-free AOT code pages and the GC budget; after it, 25,000 more
-        // invocations must not move resident memory by more than a few MiB (a leak of 1 KiB each would be 24 MiB).
-        var growth = resident[^1] - resident[1];
+        // The first half warms pools, the AOT code pages and the GC: server GC's dynamic adaptation (DATAS) may add a
+        // heap a few rounds in, and when it does depends on timing (a build that starts faster reached its second heap
+        // in round 3 where the one before stayed on one). After the first half, 20,000 more invocations must not move
+        // resident memory above the first half's peak by more than a few MiB (a leak of 1 KiB each would be 20 MiB).
+        var growth = resident[^1] - resident.Take(rounds / 2).Max();
         Assert.True(growth < 12L * 1024 * 1024, "RSS per round (MiB): " + string.Join(", ", resident.Select(r => r / 1048576)));
     }
 }
