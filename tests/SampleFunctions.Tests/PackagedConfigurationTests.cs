@@ -29,7 +29,9 @@ public sealed class PackagedConfigurationTests : IDisposable
     [Fact]
     public async Task Appsettings_next_to_the_executable_apply_and_no_file_is_watched()
     {
-        await using var function = await FunctionProcess.StartBootstrapAsync(Path.Combine(_code, "bootstrap"));
+        // The runner's own environment name (if any) must not choose the file: Production, as on FC.
+        await using var function = await FunctionProcess.StartBootstrapAsync(Path.Combine(_code, "bootstrap"),
+            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "", ["DOTNET_ENVIRONMENT"] = "" });
         await InvokeEchoAsync(function, "config-1");
 
         // The Logging section applied: the runtime's start-up line (Information) is not written.
@@ -43,8 +45,9 @@ public sealed class PackagedConfigurationTests : IDisposable
     [Fact]
     public async Task The_environments_file_and_then_the_environment_win_over_appsettings()
     {
+        // DOTNET_ENVIRONMENT wins over ASPNETCORE_ENVIRONMENT, as with ASP.NET Core's own builders.
         await using (var development = await FunctionProcess.StartBootstrapAsync(Path.Combine(_code, "bootstrap"),
-            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" }))
+            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["DOTNET_ENVIRONMENT"] = "Development" }))
         {
             await InvokeEchoAsync(development, "config-dev");
             Assert.Contains(Lines(development), line => !line.StartsWith('{') && line.Contains("was not reserved"));
@@ -69,6 +72,17 @@ public sealed class PackagedConfigurationTests : IDisposable
     private static string[] Lines(FunctionProcess function) => function.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>The process's inotify descriptors: a configuration file watcher holds one.</summary>
-    private static IEnumerable<string> Inotify(int pid) =>
-        Directory.GetFiles($"/proc/{pid}/fd").Select(fd => new FileInfo(fd).LinkTarget ?? "").Where(target => target.Contains("inotify")).ToList();
+    private static List<string> Inotify(int pid) => [.. Directory.GetFiles($"/proc/{pid}/fd").Select(Target).Where(target => target.Contains("inotify"))];
+
+    private static string Target(string fd)
+    {
+        try
+        {
+            return new FileInfo(fd).LinkTarget ?? "";
+        }
+        catch (IOException)
+        {
+            return ""; // closed between the listing and the read
+        }
+    }
 }
