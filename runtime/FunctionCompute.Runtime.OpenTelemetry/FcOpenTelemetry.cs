@@ -37,7 +37,7 @@ public static class FcOpenTelemetry
     /// (both), <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>, <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>; with none set, it
     /// adds nothing and the app runs as without it. The exporter reads the other standard variables
     /// (<c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>_PROTOCOL</c> — <c>http/protobuf</c> unless set, or <c>grpc</c> —,
-    /// <c>_TIMEOUT</c>, each also per signal, <c>OTEL_SERVICE_NAME</c>, <c>OTEL_RESOURCE_ATTRIBUTES</c>, <c>OTEL_TRACES_SAMPLER</c> and
+    /// <c>_TIMEOUT</c>, each also per signal, <c>OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE</c>, <c>OTEL_SERVICE_NAME</c>, <c>OTEL_RESOURCE_ATTRIBUTES</c>, <c>OTEL_TRACES_SAMPLER</c> and
     /// <c>_ARG</c>, <c>OTEL_BSP_MAX_QUEUE_SIZE</c> and <c>_MAX_EXPORT_BATCH_SIZE</c>, <c>OTEL_SDK_DISABLED</c>). The resource names the function from FC's environment
     /// (service.name defaults to the function name). Spans are sent before every answer, metrics before the first
     /// answer after each <c>OTEL_METRIC_EXPORT_INTERVAL</c> (60 s; 0 for every answer) and in pre-stop; an answer waits
@@ -59,12 +59,13 @@ public static class FcOpenTelemetry
         // Read now, so that settings that cannot work stop the app at start rather than at its first answer.
         var traceExporter = settings.Traces ? OtlpSettings.Exporter(configuration, "TRACES") : null;
         var metricExporter = settings.Metrics ? OtlpSettings.Exporter(configuration, "METRICS") : null;
-        var spanQueue = OtlpSettings.SpanQueue(configuration);
+        var spanQueue = settings.Traces ? OtlpSettings.SpanQueue(configuration) : default;
+        var temporality = settings.Metrics ? OtlpSettings.Temporality(configuration) : default;
         builder.Services.AddSingleton<IFcTelemetryFlush>(services =>
         {
             var environment = services.GetService<FunctionAppOptions>()?.Environment ?? FcEnvironment.Read();
             var traces = traceExporter is null ? null : Tracing(traceExporter, spanQueue, configuration, environment, options);
-            var metrics = metricExporter is null ? null : Metrics(metricExporter, configuration, environment, options);
+            var metrics = metricExporter is null ? null : Metrics(metricExporter, temporality, configuration, environment, options);
             return new OtlpFlush(traces, metrics, settings, TimeProvider.System);
         });
         return builder;
@@ -82,15 +83,15 @@ public static class FcOpenTelemetry
         return tracing.Build();
     }
 
-    private static MeterProvider Metrics(OtlpExporterOptions exporterOptions, IConfiguration configuration, FcEnvironment environment,
-        FcOpenTelemetryOptions options)
+    private static MeterProvider Metrics(OtlpExporterOptions exporterOptions, MetricReaderTemporalityPreference temporality,
+        IConfiguration configuration, FcEnvironment environment, FcOpenTelemetryOptions options)
     {
         // A reader without a period collects and exports on the thread that flushes (before an answer, in pre-stop):
         // a timer would fire on a frozen instance, or not at all, and a worker thread's flush can report done before
         // the collector has the data.
         var reader = new BaseExportingMetricReader(new OtlpMetricExporter(exporterOptions))
         {
-            TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+            TemporalityPreference = temporality,
         };
         var metrics = Sdk.CreateMeterProviderBuilder()
             .ConfigureServices(services => services.AddSingleton(configuration))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 
 namespace FunctionCompute.Runtime.OpenTelemetry;
 
@@ -45,12 +46,20 @@ internal sealed record OtlpSettings(bool Traces, bool Metrics, TimeSpan FlushTim
     /// <exception cref="InvalidOperationException">An endpoint, protocol or timeout that cannot be used.</exception>
     public static OtlpExporterOptions Exporter(IConfiguration configuration, string signal)
     {
-        string? Value(string suffix) =>
-            Setting(configuration, $"OTEL_EXPORTER_OTLP_{signal}_{suffix}") ?? Setting(configuration, $"OTEL_EXPORTER_OTLP_{suffix}");
-        var protocol = Protocol(Value("PROTOCOL"), signal);
+        // The signal's own variable, else the common one; with the name it came from, for error messages.
+        (string Name, string? Value) Value(string suffix)
+        {
+            var name = $"OTEL_EXPORTER_OTLP_{signal}_{suffix}";
+            if (Setting(configuration, name) is { } own) return (name, own);
+            name = $"OTEL_EXPORTER_OTLP_{suffix}";
+            return (name, Setting(configuration, name));
+        }
+
+        var protocol = Protocol(Value("PROTOCOL"));
         var options = new OtlpExporterOptions { Protocol = protocol, Endpoint = Endpoint(configuration, signal, protocol) };
-        if (Value("HEADERS") is { } headers) options.Headers = headers;
-        if (Milliseconds(Value("TIMEOUT"), $"OTEL_EXPORTER_OTLP_{signal}_TIMEOUT") is { } timeout) options.TimeoutMilliseconds = (int)timeout.TotalMilliseconds;
+        if (Value("HEADERS").Value is { } headers) options.Headers = headers;
+        var (timeoutName, timeoutText) = Value("TIMEOUT");
+        if (Count(timeoutText, timeoutName) is { } timeout) options.TimeoutMilliseconds = timeout;
         return options;
     }
 
@@ -73,16 +82,35 @@ internal sealed record OtlpSettings(bool Traces, bool Metrics, TimeSpan FlushTim
             if (protocol == OtlpExportProtocol.HttpProtobuf) text = $"{text.TrimEnd('/')}/v1/{signal.ToLowerInvariant()}";
         }
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)) return uri;
-        throw new InvalidOperationException($"{name} must be an absolute http:// or https:// URL, but is '{text}'.");
+        // Not echoed: an endpoint may carry a token in its query or user part.
+        throw new InvalidOperationException($"{name} must be an absolute http:// or https:// URL (it is {text.Length} characters that are not).");
     }
 
-    private static OtlpExportProtocol Protocol(string? text, string signal) => text?.ToLowerInvariant() switch
+    private static OtlpExportProtocol Protocol((string Name, string? Value) setting) => setting.Value?.ToLowerInvariant() switch
     {
         null or "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
         "grpc" => OtlpExportProtocol.Grpc,
         _ => throw new InvalidOperationException(
-            $"OTEL_EXPORTER_OTLP_{signal}_PROTOCOL (or OTEL_EXPORTER_OTLP_PROTOCOL) must be http/protobuf or grpc, but is '{text}' (OpenTelemetry .NET has no http/json exporter)."),
+            $"{setting.Name} must be http/protobuf or grpc, but is '{setting.Value}' (OpenTelemetry .NET has no http/json exporter)."),
     };
+
+    /// <summary>
+    /// <c>OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE</c>: <c>cumulative</c> (the default), <c>delta</c> or
+    /// <c>lowmemory</c> (delta for synchronous counters and histograms, cumulative for the rest).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Any other value.</exception>
+    public static MetricReaderTemporalityPreference Temporality(IConfiguration configuration)
+    {
+        const string Name = "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE";
+        var text = Setting(configuration, Name);
+        return text?.ToLowerInvariant() switch
+        {
+            null or "cumulative" => MetricReaderTemporalityPreference.Cumulative,
+            "delta" => MetricReaderTemporalityPreference.Delta,
+            "lowmemory" => MetricReaderTemporalityPreference.LowMemory,
+            _ => throw new InvalidOperationException($"{Name} must be cumulative, delta or lowmemory, but is '{text}'."),
+        };
+    }
 
     private static string? Setting(IConfiguration configuration, string key) =>
         configuration[key] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

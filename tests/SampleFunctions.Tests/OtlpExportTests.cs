@@ -240,13 +240,16 @@ public sealed class KitOtlpExportTests
 {
     private const string CallerSpan = "20f067aa0ba902b9";
 
+    /// <summary>As for the package: these tests assert that an answer carries its telemetry, not the 1 s default bound.</summary>
+    private const string KitFlushBound = "--FunctionCompute:OpenTelemetry:FlushTimeoutMs=30000";
+
     [Fact]
     public async Task The_test_kit_exports_an_in_memory_invocation_when_the_app_is_given_an_endpoint()
     {
         const string kitTrace = "8bf92f3577b34da6a3ce929d0e0e4730";
         await using var receiver = await OtlpReceiver.StartAsync();
         // The standard variables come from any configuration source; here the app's command line.
-        await using var fc = FcTestApp.Create(configure => SampleApp.Create([$"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.BaseAddress.ToString().TrimEnd('/')}",
+        await using var fc = FcTestApp.Create(configure => SampleApp.Create([KitFlushBound, $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.BaseAddress.ToString().TrimEnd('/')}",
             "--OTEL_SERVICE_NAME=kit-renamed", "--OTEL_RESOURCE_ATTRIBUTES=deployment.environment=test,cloud.region=overridden"], configure));
         var context = new FcContextBuilder().WithRequestId("kit-otlp-1").WithTraceParent($"00-{kitTrace}-{CallerSpan}-01");
 
@@ -295,7 +298,7 @@ public sealed class KitOtlpExportTests
         await using var receiver = await OtlpReceiver.StartAsync();
         // The specification: a signal's own endpoint is the whole URL (no /v1/traces appended), and no common endpoint
         // means the other signal is not exported.
-        await using var fc = FcTestApp.Create(configure => SampleApp.Create([$"--OTEL_EXPORTER_OTLP_TRACES_ENDPOINT={receiver.BaseAddress}v1/traces",
+        await using var fc = FcTestApp.Create(configure => SampleApp.Create([KitFlushBound, $"--OTEL_EXPORTER_OTLP_TRACES_ENDPOINT={receiver.BaseAddress}v1/traces",
             "--OTEL_EXPORTER_OTLP_TRACES_HEADERS=x-collector-key=traces-key", "--OTEL_METRIC_EXPORT_INTERVAL=0"], configure));
 
         var result = await fc.InvokeAsync("echo", "signal", new FcContextBuilder().WithRequestId("kit-signal-1").WithTraceParent($"00-{signalTrace}-{CallerSpan}-01"));
@@ -306,10 +309,25 @@ public sealed class KitOtlpExportTests
         Assert.All(receiver.Headers, headers => Assert.Equal("traces-key", headers["x-collector-key"].ToString()));
     }
 
+    [Fact]
+    public async Task Metrics_temporality_follows_the_standard_variable()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var fc = FcTestApp.Create(configure => SampleApp.Create([KitFlushBound, $"--OTEL_EXPORTER_OTLP_METRICS_ENDPOINT={receiver.BaseAddress}v1/metrics",
+            "--OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta", "--OTEL_METRIC_EXPORT_INTERVAL=0"], configure));
+
+        await fc.InvokeAsync("echo", "delta", new FcContextBuilder().WithRequestId("kit-delta-1"));
+
+        var invocations = receiver.Latest("faas.invocations")!.Metric.Sum;
+        Assert.Equal(AggregationTemporality.Delta, invocations.AggregationTemporality);
+    }
+
     [Theory]
     [InlineData("--OTEL_EXPORTER_OTLP_PROTOCOL=http/json", "must be http/protobuf or grpc")]
     [InlineData("--OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=collector:4318", "must be an absolute http:// or https:// URL")]
     [InlineData("--OTEL_BSP_MAX_QUEUE_SIZE=0", "OTEL_BSP_MAX_QUEUE_SIZE must be a whole number above 0")]
+    [InlineData("--OTEL_EXPORTER_OTLP_TIMEOUT=0", "OTEL_EXPORTER_OTLP_TIMEOUT must be a whole number above 0")]
+    [InlineData("--OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=sometimes", "must be cumulative, delta or lowmemory")]
     public void Export_settings_that_cannot_work_stop_the_app_at_start_with_what_is_wrong(string setting, string message)
     {
         // Startup, not the first answer, is where a deployment learns its telemetry settings are wrong.
@@ -322,7 +340,7 @@ public sealed class KitOtlpExportTests
     {
         const string grpcTrace = "9bf92f3577b34da6a3ce929d0e0e4731";
         await using var receiver = await OtlpReceiver.StartAsync(grpc: true);
-        await using var fc = FcTestApp.Create(configure => SampleApp.Create([$"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.BaseAddress.ToString().TrimEnd('/')}",
+        await using var fc = FcTestApp.Create(configure => SampleApp.Create([KitFlushBound, $"--OTEL_EXPORTER_OTLP_ENDPOINT={receiver.BaseAddress.ToString().TrimEnd('/')}",
             "--OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "--OTEL_METRIC_EXPORT_INTERVAL=0"], configure));
 
         var result = await fc.InvokeAsync("echo", "grpc", new FcContextBuilder().WithRequestId("kit-grpc-1").WithTraceParent($"00-{grpcTrace}-{CallerSpan}-01"));
