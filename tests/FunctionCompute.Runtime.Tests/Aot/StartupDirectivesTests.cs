@@ -62,11 +62,13 @@ public sealed partial class StartupDirectivesTests
 
     /// <summary>
     /// Collects Microsoft.Extensions.DependencyInjection's CallSiteBuilt events (each a JSON description of how a service
-    /// is made) by the service provider they belong to.
+    /// is made) by the service provider they belong to. DI splits a long description into chunks, written one after the
+    /// other on the resolving thread: they are joined before anything reads them.
     /// </summary>
     private sealed class CallSiteListener : EventListener
     {
         private readonly List<(int Provider, string Json)> _callSites = [];
+        private readonly Dictionary<int, System.Text.StringBuilder> _partial = [];
 
         public IReadOnlyList<string> CallSites(int provider)
         {
@@ -81,9 +83,21 @@ public sealed partial class StartupDirectivesTests
         protected override void OnEventWritten(EventWrittenEventArgs e)
         {
             if (e.EventName != "CallSiteBuilt" || e.Payload is null || e.PayloadNames is null) return;
-            var json = e.Payload[e.PayloadNames.IndexOf("callSite")] as string ?? "";
-            var provider = e.Payload[e.PayloadNames.IndexOf("serviceProviderHashCode")] is int hash ? hash : 0;
-            lock (_callSites) _callSites.Add((provider, json));
+            object? Field(string name) => e.Payload[e.PayloadNames.IndexOf(name)];
+            var chunk = Field("callSite") as string ?? "";
+            var index = Field("chunkIndex") is int i ? i : 0;
+            var count = Field("chunkCount") is int c ? c : 1;
+            var provider = Field("serviceProviderHashCode") is int hash ? hash : 0;
+            lock (_callSites)
+            {
+                var thread = Environment.CurrentManagedThreadId;
+                if (index == 0) _partial[thread] = new System.Text.StringBuilder();
+                if (!_partial.TryGetValue(thread, out var json)) return;
+                json.Append(chunk);
+                if (index < count - 1) return;
+                _partial.Remove(thread);
+                _callSites.Add((provider, json.ToString()));
+            }
         }
     }
 }
