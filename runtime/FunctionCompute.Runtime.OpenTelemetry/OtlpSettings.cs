@@ -46,21 +46,21 @@ internal sealed record OtlpSettings(bool Traces, bool Metrics, TimeSpan FlushTim
     /// <exception cref="InvalidOperationException">An endpoint, protocol or timeout that cannot be used.</exception>
     public static OtlpExporterOptions Exporter(IConfiguration configuration, string signal)
     {
-        // The signal's own variable, else the common one; with the name it came from, for error messages.
-        (string Name, string? Value) Value(string suffix)
-        {
-            var name = $"OTEL_EXPORTER_OTLP_{signal}_{suffix}";
-            if (Setting(configuration, name) is { } own) return (name, own);
-            name = $"OTEL_EXPORTER_OTLP_{suffix}";
-            return (name, Setting(configuration, name));
-        }
-
-        var protocol = Protocol(Value("PROTOCOL"));
+        var protocol = Protocol(SignalOrCommon(configuration, signal, "PROTOCOL"));
         var options = new OtlpExporterOptions { Protocol = protocol, Endpoint = Endpoint(configuration, signal, protocol) };
-        if (Value("HEADERS").Value is { } headers) options.Headers = headers;
-        var (timeoutName, timeoutText) = Value("TIMEOUT");
+        if (SignalOrCommon(configuration, signal, "HEADERS").Value is { } headers) options.Headers = headers;
+        var (timeoutName, timeoutText) = SignalOrCommon(configuration, signal, "TIMEOUT");
         if (Count(timeoutText, timeoutName) is { } timeout) options.TimeoutMilliseconds = timeout;
         return options;
+    }
+
+    /// <summary>The signal's own variable (<c>OTEL_EXPORTER_OTLP_TRACES_…</c>), else the common one; with the name it came from.</summary>
+    private static (string Name, string? Value) SignalOrCommon(IConfiguration configuration, string signal, string suffix)
+    {
+        var name = $"OTEL_EXPORTER_OTLP_{signal}_{suffix}";
+        if (Setting(configuration, name) is { } own) return (name, own);
+        name = $"OTEL_EXPORTER_OTLP_{suffix}";
+        return (name, Setting(configuration, name));
     }
 
     /// <summary>How many ended spans wait for the next flush at most, and how many go in one request (the batch processor's variables).</summary>
@@ -73,14 +73,10 @@ internal sealed record OtlpSettings(bool Traces, bool Metrics, TimeSpan FlushTim
 
     private static Uri Endpoint(IConfiguration configuration, string signal, OtlpExportProtocol protocol)
     {
-        var name = $"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT";
-        var text = Setting(configuration, name);
-        if (text is null)
-        {
-            name = "OTEL_EXPORTER_OTLP_ENDPOINT";
-            text = Setting(configuration, name) ?? throw new InvalidOperationException($"No OTLP endpoint is set for {signal.ToLowerInvariant()}.");
-            if (protocol == OtlpExportProtocol.HttpProtobuf) text = $"{text.TrimEnd('/')}/v1/{signal.ToLowerInvariant()}";
-        }
+        var (name, text) = SignalOrCommon(configuration, signal, "ENDPOINT");
+        if (text is null) throw new InvalidOperationException($"No OTLP endpoint is set for {signal.ToLowerInvariant()}.");
+        // A signal's endpoint is its whole URL; the common one is a base, to which http/protobuf adds the signal's path.
+        if (name == "OTEL_EXPORTER_OTLP_ENDPOINT" && protocol == OtlpExportProtocol.HttpProtobuf) text = $"{text.TrimEnd('/')}/v1/{signal.ToLowerInvariant()}";
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)) return uri;
         // Not echoed: an endpoint may carry a token in its query or user part.
         throw new InvalidOperationException($"{name} must be an absolute http:// or https:// URL (it is {text.Length} characters that are not).");
