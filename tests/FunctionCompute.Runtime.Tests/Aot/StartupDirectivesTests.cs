@@ -7,20 +7,13 @@ using Microsoft.AspNetCore.Builder;
 
 namespace FunctionCompute.Runtime.Tests.Aot;
 
-/// <summary>Tests that listen to the whole process's DI events: nothing else may run beside them.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessWideListenerCollection
-{
-    public const string Name = "process-wide listeners";
-}
-
 /// <summary>
 /// The runtime's Native AOT directives (<c>runtime/FunctionCompute.Runtime/build/FunctionCompute.Runtime.rd.xml</c>)
 /// list the generic types dependency injection closes while a function app starts and answers its first invocation,
 /// so that ILC compiles them in instead of the type loader building them at start. When ASP.NET Core or the runtime
 /// starts resolving another one, this test names it.
 /// </summary>
-[Collection(ProcessWideListenerCollection.Name)]
+[Collection(ProcessWideCollection.Name)]
 public sealed partial class StartupDirectivesTests
 {
     [GeneratedRegex("\"implementationType\": \"(?<type>[^\"]+`[0-9]+\\[[^\"]+\\])\"")]

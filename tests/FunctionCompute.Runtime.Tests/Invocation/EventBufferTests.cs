@@ -9,19 +9,12 @@ using FunctionCompute.Runtime.Tests.Infrastructure;
 
 namespace FunctionCompute.Runtime.Tests.Invocation;
 
-/// <summary>Tests that count the whole process's allocations: nothing else may run beside them.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class AllocationCountingCollection
-{
-    public const string Name = "allocation counting";
-}
-
 /// <summary>
 /// The event buffer grows as bytes arrive, not from the declared Content-Length: a caller declaring 32 MB and
 /// sending one byte no longer makes the instance allocate 32 MB (six such callers failed a real 16 MB call under a
 /// 200 MB heap limit). Handlers still get a stream they can seek and read twice.
 /// </summary>
-[Collection(AllocationCountingCollection.Name)]
+[Collection(ProcessWideCollection.Name)]
 public class EventBufferTests
 {
     [Fact]
